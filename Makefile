@@ -1,0 +1,48 @@
+# cathodelab: the two commands.
+#   make run   installs missing system packages, builds Release on all cores, runs examples/quickstart
+#   make test  the same set-up, then the whole test suite through ctest (non-zero exit on any failure)
+# Extras: make build, make test-asan (AddressSanitizer + UBSan unit tests), make bench, make format, make clean.
+
+BUILD_DIR ?= build/release
+ASAN_DIR  ?= build/asan
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+# Warnings are errors in CI (CI=true) and warnings otherwise.
+WERROR    ?= $(if $(filter true,$(CI)),ON,OFF)
+CATHODELAB = $(BUILD_DIR)/bin/cathodelab
+
+.PHONY: all deps configure build run test test-asan bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DCATHODELAB_WERROR=$(WERROR) \
+	  -DCATHODELAB_BUILD_TESTS=ON > $(BUILD_DIR).configure.log 2>&1 || \
+	  (mkdir -p $(dir $(BUILD_DIR)); cat $(BUILD_DIR).configure.log; exit 1)
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@$(CATHODELAB) run examples/quickstart/study.toml --out out/quickstart
+	@echo "report: $(CURDIR)/out/quickstart/report/index.html"
+
+test: build
+	@ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
+
+test-asan: deps
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DCATHODELAB_SANITIZE=ON -DCATHODELAB_BUILD_TESTS=ON
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	@ctest --test-dir $(ASAN_DIR) -j $(JOBS) -L unit --output-on-failure
+
+bench: deps
+	@cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DCATHODELAB_BUILD_BENCH=ON
+	@cmake --build build/bench -j $(JOBS)
+
+format:
+	@find include src apps tests bench -name '*.[ch]pp' -print0 | xargs -0 clang-format -i
+
+clean:
+	@rm -rf build out

@@ -1,0 +1,1 @@
+#include "cathodelab/core/error.hpp"

@@ -1,0 +1,49 @@
+#include "cathodelab/core/error.hpp"
+#include "cathodelab/core/suggest.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace cl = cathodelab::core;
+
+TEST(InputError, MessageNamesFilePositionKeyAndFix) {
+  const cl::InputError error("no unit given", "cathode.thickness", "write it as \"80 um\"",
+                             {"study.toml", 12, 5});
+  EXPECT_STREQ(error.what(),
+               "study.toml:12:5: key 'cathode.thickness': no unit given; write it as \"80 um\"");
+}
+
+TEST(InputError, UnderAndAtComposeKeyPathAndPosition) {
+  const cl::InputError inner("must be positive", "thickness");
+  const cl::InputError outer = inner.under("cathode").at({"a.toml", 3, 1});
+  EXPECT_EQ(outer.key_path(), "cathode.thickness");
+  EXPECT_STREQ(outer.what(), "a.toml:3:1: key 'cathode.thickness': must be positive");
+}
+
+TEST(NumericalError, CarriesStatistics) {
+  cl::SolveStats stats{.converged = false, .iterations = 500, .residual = 1e-3, .method = "pcg"};
+  const cl::NumericalError error("stagnated", stats);
+  EXPECT_EQ(error.stats().iterations, 500);
+  EXPECT_NE(std::string(error.what()).find("500 iterations"), std::string::npos);
+}
+
+TEST(Suggest, FindsNearestOption) {
+  const std::vector<std::string> options{"butler-volmer", "linear", "marcus"};
+  EXPECT_EQ(cl::nearest("butler-volmr", options).value_or(""), "butler-volmer");
+  EXPECT_FALSE(cl::nearest("zzzzzz", options).has_value());
+  EXPECT_EQ(cl::edit_distance("abcd", "abdc"), 1U);  // transposition counts once
+}
+
+TEST(Suggest, ThrowUnknownListsValidValues) {
+  const std::vector<std::string> options{"butler-volmer", "linear"};
+  try {
+    cl::throw_unknown("kinetics", "butler-volmr", options, "cathode.kinetics");
+    FAIL() << "expected an InputError";
+  } catch (const cl::InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "key 'cathode.kinetics': unknown kinetics 'butler-volmr'; did you mean "
+                 "'butler-volmer'? (valid: butler-volmer, linear)");
+  }
+}
