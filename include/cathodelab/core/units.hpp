@@ -3,7 +3,9 @@
 //
 // Grammar: NUMBER [UNIT], UNIT = FACTOR (('*'|'.'|' '|'/') FACTOR)*, FACTOR = PREFIX? SYMBOL ('^' INT)?
 // with SI prefixes (y..Y, 'u' and 'µ' for micro). Temperatures in degC/degF are affine and allowed
-// only as a lone unit. C-rates ("C/10", "2C", "0.5 C") are a separate grammar (parse_c_rate) because
+// only as a lone unit. A '/' divides by the next factor only ("J/mol/K" = "J mol^-1 K^-1"). Named
+// units: m g t s min h day A V W J Wh eV C Ah S Ohm (ohm, Ω) F N Pa bar atm K mol M (mol/L) L l Hz
+// $ (also USD) % wt% vol% at% mol% ppm; exact symbols win over prefix + symbol ("min", "Pa"). C-rates ("C/10", "2C", "0.5 C") are a separate grammar (parse_c_rate) because
 // "C" is also the coulomb.
 #pragma once
 
