@@ -1,0 +1,345 @@
+// IdaSolver: SUNDIALS IDA(S) 6.4 + KLU behind the DaeSystem contract. See ida_solver.hpp.
+#include "cathodelab/numerics/ida_solver.hpp"
+
+#include "cathodelab/core/error.hpp"
+
+#include <idas/idas.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace cathodelab::numerics {
+
+struct IdaSolver::Impl {
+  const DaeSystem* system = nullptr;
+  IdaOptions options;
+  std::size_t n = 0;
+  SUNContext context = nullptr;
+  void* ida = nullptr;
+  N_Vector y = nullptr;
+  N_Vector yp = nullptr;
+  N_Vector atol = nullptr;
+  N_Vector id = nullptr;
+  N_Vector work_ewt = nullptr;
+  SUNMatrix matrix = nullptr;
+  SUNLinearSolver linear_solver = nullptr;
+  SparsityPattern pattern;
+  std::vector<int> colour;
+  int colour_count = 0;
+  std::vector<double> y_perturbed, yp_perturbed, f_perturbed, increment;
+  std::vector<double> analytic_values;
+  bool events_enabled = true;
+  bool initialized = false;
+  std::string last_error;
+  // counters accumulated over reinitializations
+  long steps_before = 0, residuals_before = 0, jacobians_before = 0;
+  long fd_residuals = 0;
+  double seconds = 0.0;
+
+  ~Impl() {
+    if (ida != nullptr) IDAFree(&ida);
+    if (linear_solver != nullptr) SUNLinSolFree(linear_solver);
+    if (matrix != nullptr) SUNMatDestroy(matrix);
+    for (N_Vector* v : {&y, &yp, &atol, &id, &work_ewt}) {
+      if (*v != nullptr) N_VDestroy(*v);
+    }
+    if (context != nullptr) SUNContext_Free(&context);
+  }
+
+  [[nodiscard]] long counter(int (*getter)(void*, long*)) const {
+    long value = 0;
+    if (ida != nullptr) getter(ida, &value);
+    return value;
+  }
+  [[nodiscard]] long steps() const { return steps_before + counter(IDAGetNumSteps); }
+  [[nodiscard]] long residuals() const {
+    return residuals_before + counter(IDAGetNumResEvals) + fd_residuals;
+  }
+  [[nodiscard]] long jacobians() const {
+    long value = 0;
+    if (ida != nullptr) IDAGetNumJacEvals(ida, &value);
+    return jacobians_before + value;
+  }
+
+  [[nodiscard]] core::SolveStats stats(bool converged, std::string message) const {
+    core::SolveStats s;
+    s.converged = converged;
+    s.iterations = static_cast<int>(steps());
+    s.seconds = seconds;
+    s.method = "ida+klu";
+    s.message = std::move(message);
+    return s;
+  }
+
+  [[noreturn]] void fail(const std::string& where, int flag) const {
+    std::string reason = last_error.empty() ? std::string(IDAGetReturnFlagName(flag)) : last_error;
+    double t = 0.0;
+    if (ida != nullptr) IDAGetCurrentTime(ida, &t);
+    throw core::NumericalError(fmt::format("{} failed at t = {:.6g}: {}", where, t, reason),
+                               stats(false, reason));
+  }
+};
+
+namespace {
+
+std::span<const double> view(N_Vector v, std::size_t n) {
+  return {N_VGetArrayPointer(v), n};
+}
+std::span<double> view_mut(N_Vector v, std::size_t n) {
+  return {N_VGetArrayPointer(v), n};
+}
+
+int residual_callback(realtype t, N_Vector y, N_Vector yp, N_Vector r, void* user) {
+  auto* impl = static_cast<IdaSolver::Impl*>(user);
+  const std::size_t n = impl->n;
+  auto out = view_mut(r, n);
+  impl->system->residual(t, view(y, n), view(yp, n), out);
+  for (double value : out) {
+    if (!std::isfinite(value)) return 1;  // recoverable: IDA retries with a smaller step
+  }
+  return 0;
+}
+
+int event_callback(realtype t, N_Vector y, N_Vector yp, realtype* g, void* user) {
+  auto* impl = static_cast<IdaSolver::Impl*>(user);
+  const std::size_t n = impl->n;
+  impl->system->events(t, view(y, n), view(yp, n), {g, impl->system->event_count()});
+  return 0;
+}
+
+int jacobian_callback(realtype t, realtype cj, N_Vector y, N_Vector yp, N_Vector r, SUNMatrix J,
+                      void* user, N_Vector /*tmp1*/, N_Vector /*tmp2*/, N_Vector /*tmp3*/) {
+  auto* impl = static_cast<IdaSolver::Impl*>(user);
+  const std::size_t n = impl->n;
+  const SparsityPattern& p = impl->pattern;
+  sunindextype* col = SUNSparseMatrix_IndexPointers(J);
+  sunindextype* row = SUNSparseMatrix_IndexValues(J);
+  double* values = SUNSparseMatrix_Data(J);
+  for (std::size_t j = 0; j <= n; ++j) col[j] = static_cast<sunindextype>(p.column_start[j]);
+  for (std::size_t k = 0; k < p.nonzeros(); ++k) row[k] = static_cast<sunindextype>(p.row_index[k]);
+
+  if (impl->system->has_analytic_jacobian()) {
+    impl->system->jacobian(t, cj, view(y, n), view(yp, n), {values, p.nonzeros()});
+    return 0;
+  }
+
+  // Coloured finite differences of G(y) = F(t, y, y' + c_j (y - y_current)): perturbing y_j by
+  // delta and y'_j by c_j delta gives column j of dF/dy + c_j dF/dy' in one evaluation.
+  const auto y0 = view(y, n);
+  const auto yp0 = view(yp, n);
+  const auto f0 = view(r, n);
+  double h = 0.0;
+  IDAGetCurrentStep(impl->ida, &h);
+  IDAGetErrWeights(impl->ida, impl->work_ewt);
+  const auto ewt = view(impl->work_ewt, n);
+  const double root_eps = std::sqrt(std::numeric_limits<double>::epsilon());
+  for (std::size_t j = 0; j < n; ++j) {
+    double inc = std::max(root_eps * std::max(std::abs(y0[j]), std::abs(h * yp0[j])),
+                          ewt[j] > 0.0 ? 1.0 / ewt[j] : root_eps);
+    if (h * yp0[j] < 0.0) inc = -inc;
+    inc = (y0[j] + inc) - y0[j];
+    impl->increment[j] = inc;
+  }
+  for (int c = 0; c < impl->colour_count; ++c) {
+    std::copy(y0.begin(), y0.end(), impl->y_perturbed.begin());
+    std::copy(yp0.begin(), yp0.end(), impl->yp_perturbed.begin());
+    for (std::size_t j = 0; j < n; ++j) {
+      if (impl->colour[j] != c) continue;
+      impl->y_perturbed[j] += impl->increment[j];
+      impl->yp_perturbed[j] += cj * impl->increment[j];
+    }
+    impl->system->residual(t, impl->y_perturbed, impl->yp_perturbed, impl->f_perturbed);
+    ++impl->fd_residuals;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (impl->colour[j] != c) continue;
+      const double inverse = 1.0 / impl->increment[j];
+      for (std::size_t k = p.column_start[j]; k < p.column_start[j + 1]; ++k) {
+        const std::size_t i = p.row_index[k];
+        values[k] = (impl->f_perturbed[i] - f0[i]) * inverse;
+        if (!std::isfinite(values[k])) return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+void error_handler(int /*code*/, const char* /*module*/, const char* function, char* message,
+                   void* user) {
+  auto* impl = static_cast<IdaSolver::Impl*>(user);
+  impl->last_error = fmt::format("{}: {}", function, message);
+}
+
+void check(int flag, const char* call) {
+  if (flag < 0) {
+    throw core::InternalError(fmt::format("SUNDIALS call {} failed with flag {}", call, flag));
+  }
+}
+
+}  // namespace
+
+IdaSolver::IdaSolver(const DaeSystem& system, IdaOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.system = &system;
+  s.options = std::move(options);
+  s.n = system.size();
+  CATHODELAB_REQUIRE(s.n > 0, "a DAE system needs at least one unknown");
+  CATHODELAB_REQUIRE(
+      s.options.absolute_tolerances.empty() || s.options.absolute_tolerances.size() == s.n,
+      "absolute_tolerances must be empty or one per unknown");
+  check(SUNContext_Create(nullptr, &s.context), "SUNContext_Create");
+  const auto n = static_cast<sunindextype>(s.n);
+  s.y = N_VNew_Serial(n, s.context);
+  s.yp = N_VNew_Serial(n, s.context);
+  s.atol = N_VNew_Serial(n, s.context);
+  s.id = N_VNew_Serial(n, s.context);
+  s.work_ewt = N_VNew_Serial(n, s.context);
+  N_VConst(0.0, s.y);
+  N_VConst(0.0, s.yp);
+  auto atol = view_mut(s.atol, s.n);
+  for (std::size_t i = 0; i < s.n; ++i) {
+    atol[i] = s.options.absolute_tolerances.empty() ? s.options.absolute_tolerance
+                                                    : s.options.absolute_tolerances[i];
+  }
+  const auto mask = system.differential_mask();
+  CATHODELAB_REQUIRE(mask.size() == s.n, "differential_mask must have one entry per unknown");
+  auto id = view_mut(s.id, s.n);
+  for (std::size_t i = 0; i < s.n; ++i) id[i] = mask[i] ? 1.0 : 0.0;
+
+  s.pattern = system.sparsity();
+  CATHODELAB_REQUIRE(s.pattern.n == s.n && s.pattern.column_start.size() == s.n + 1,
+                     "sparsity pattern size does not match the system");
+  s.colour = colour_columns(s.pattern);
+  s.colour_count = s.colour.empty() ? 0 : *std::max_element(s.colour.begin(), s.colour.end()) + 1;
+  s.y_perturbed.resize(s.n);
+  s.yp_perturbed.resize(s.n);
+  s.f_perturbed.resize(s.n);
+  s.increment.resize(s.n);
+
+  s.ida = IDACreate(s.context);
+  CATHODELAB_REQUIRE(s.ida != nullptr, "IDACreate returned null");
+  check(IDASetErrHandlerFn(s.ida, error_handler, &s), "IDASetErrHandlerFn");
+  check(IDAInit(s.ida, residual_callback, 0.0, s.y, s.yp), "IDAInit");
+  check(IDASVtolerances(s.ida, s.options.relative_tolerance, s.atol), "IDASVtolerances");
+  check(IDASetUserData(s.ida, &s), "IDASetUserData");
+  check(IDASetId(s.ida, s.id), "IDASetId");
+  check(IDASetMaxNumSteps(s.ida, s.options.max_steps), "IDASetMaxNumSteps");
+  check(IDASetMaxOrd(s.ida, s.options.max_order), "IDASetMaxOrd");
+  if (s.options.max_step > 0.0) check(IDASetMaxStep(s.ida, s.options.max_step), "IDASetMaxStep");
+  s.matrix = SUNSparseMatrix(
+      n, n, static_cast<sunindextype>(std::max<std::size_t>(s.pattern.nonzeros(), 1)), CSC_MAT,
+      s.context);
+  // KLU needs a valid structure before the first factorization.
+  {
+    sunindextype* col = SUNSparseMatrix_IndexPointers(s.matrix);
+    sunindextype* row = SUNSparseMatrix_IndexValues(s.matrix);
+    for (std::size_t j = 0; j <= s.n; ++j)
+      col[j] = static_cast<sunindextype>(s.pattern.column_start[j]);
+    for (std::size_t k = 0; k < s.pattern.nonzeros(); ++k)
+      row[k] = static_cast<sunindextype>(s.pattern.row_index[k]);
+  }
+  s.linear_solver = SUNLinSol_KLU(s.y, s.matrix, s.context);
+  CATHODELAB_REQUIRE(s.linear_solver != nullptr, "SUNLinSol_KLU returned null");
+  check(IDASetLinearSolver(s.ida, s.linear_solver, s.matrix), "IDASetLinearSolver");
+  check(IDASetJacFn(s.ida, jacobian_callback), "IDASetJacFn");
+  check(IDASetNoInactiveRootWarn(s.ida), "IDASetNoInactiveRootWarn");
+  set_events_enabled(true);
+}
+
+IdaSolver::~IdaSolver() = default;
+IdaSolver::IdaSolver(IdaSolver&&) noexcept = default;
+IdaSolver& IdaSolver::operator=(IdaSolver&&) noexcept = default;
+
+void IdaSolver::set_events_enabled(bool enabled) {
+  Impl& s = *impl_;
+  s.events_enabled = enabled;
+  const auto count = enabled ? static_cast<int>(s.system->event_count()) : 0;
+  check(IDARootInit(s.ida, count, count > 0 ? event_callback : nullptr), "IDARootInit");
+}
+
+void IdaSolver::reset(double t0, std::span<const double> y0, std::span<const double> yp0) {
+  Impl& s = *impl_;
+  CATHODELAB_REQUIRE(y0.size() == s.n && yp0.size() == s.n, "state size does not match the system");
+  s.steps_before = s.steps();
+  s.residuals_before = s.residuals() - s.fd_residuals;
+  s.jacobians_before = s.jacobians();
+  std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(s.y));
+  std::copy(yp0.begin(), yp0.end(), N_VGetArrayPointer(s.yp));
+  check(IDAReInit(s.ida, t0, s.y, s.yp), "IDAReInit");
+  s.initialized = true;
+}
+
+void IdaSolver::make_consistent(double t_next) {
+  Impl& s = *impl_;
+  const auto start = std::chrono::steady_clock::now();
+  s.last_error.clear();
+  const int flag = IDACalcIC(s.ida, IDA_YA_YDP_INIT, t_next);
+  s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (flag < 0) s.fail("consistent initialization (IDACalcIC)", flag);
+  double t0 = 0.0;
+  IDAGetCurrentTime(s.ida, &t0);
+  check(IDAGetConsistentIC(s.ida, s.y, s.yp), "IDAGetConsistentIC");
+  // Restart from the consistent state so that y() and yp() are the corrected values.
+  std::vector<double> y(view(s.y, s.n).begin(), view(s.y, s.n).end());
+  std::vector<double> yp(view(s.yp, s.n).begin(), view(s.yp, s.n).end());
+  for (double v : y) {
+    if (!std::isfinite(v)) s.fail("consistent initialization (non-finite state)", IDA_RES_FAIL);
+  }
+  reset(t0, y, yp);
+}
+
+AdvanceResult IdaSolver::advance(double t_stop, bool one_step) {
+  Impl& s = *impl_;
+  CATHODELAB_REQUIRE(s.initialized, "call reset() before advance()");
+  const auto start = std::chrono::steady_clock::now();
+  s.last_error.clear();
+  check(IDASetStopTime(s.ida, t_stop), "IDASetStopTime");
+  double t = 0.0;
+  const int flag = IDASolve(s.ida, t_stop, &t, s.y, s.yp, one_step ? IDA_ONE_STEP : IDA_NORMAL);
+  s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (flag < 0) s.fail("time integration (IDA)", flag);
+  AdvanceResult result;
+  result.t = t;
+  if (flag == IDA_ROOT_RETURN) {
+    result.stop = AdvanceStop::event;
+    result.event_direction.resize(s.system->event_count());
+    IDAGetRootInfo(s.ida, result.event_direction.data());
+  } else if (flag == IDA_TSTOP_RETURN || t >= t_stop) {
+    result.stop = AdvanceStop::reached_time;
+  } else {
+    result.stop = AdvanceStop::one_step;
+  }
+  return result;
+}
+
+double IdaSolver::time() const noexcept {
+  double t = 0.0;
+  IDAGetCurrentTime(impl_->ida, &t);
+  return t;
+}
+std::span<const double> IdaSolver::y() const noexcept {
+  return view(impl_->y, impl_->n);
+}
+std::span<const double> IdaSolver::yp() const noexcept {
+  return view(impl_->yp, impl_->n);
+}
+core::SolveStats IdaSolver::stats() const {
+  return impl_->stats(true, "ok");
+}
+long IdaSolver::residual_evaluations() const {
+  return impl_->residuals();
+}
+long IdaSolver::jacobian_evaluations() const {
+  return impl_->jacobians();
+}
+
+}  // namespace cathodelab::numerics
