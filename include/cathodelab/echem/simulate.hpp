@@ -1,0 +1,156 @@
+// Runs a cell under an experiment: the P2D model (cell_parameters.hpp, docs/theory/p2d.md) solved
+// step by step with numerics::IdaSolver; each step ends exactly at its cut-off (root finding).
+// Also the rest-state impedance (small-signal response of the linearized DAE) and GITT analysis
+// (Weppner and Huggins, J. Electrochem. Soc. 124 (1977) 1569).
+//
+// A failure (cut-off already violated at the start of a step, solver failure) does not throw: the
+// result keeps every row computed before it and says in `failure` which step failed, when and why.
+// Parameter errors throw core::InputError before anything runs.
+#pragma once
+
+#include "cathodelab/core/solve_stats.hpp"
+#include "cathodelab/echem/cell_parameters.hpp"
+#include "cathodelab/echem/experiment.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cathodelab::echem {
+
+/// Finite-volume mesh (docs/theory/p2d.md section 3).
+struct Mesh {
+  int negative = 20;   ///< volumes across a porous negative electrode
+  int separator = 10;  ///< volumes across the separator
+  int positive = 30;   ///< volumes across the positive electrode
+  int particle = 20;   ///< radial volumes per particle
+};
+
+struct SimulationOptions {
+  Mesh mesh;
+  double relative_tolerance = 1e-6;
+  double absolute_tolerance = 1e-8;  ///< scaled per unknown kind (potentials [V]; see p2d.md)
+  /// Times [s] at which spatial profiles are stored (each inside the simulated span).
+  std::vector<double> profile_times;
+  /// Keep one row per internal solver step (true) or only step ends (false, for long cycling).
+  bool record_every_step = true;
+};
+
+/// One row per recorded time.
+struct Timeseries {
+  std::vector<double> time;                ///< [s]
+  std::vector<double> voltage;             ///< [V] terminal
+  std::vector<double> current;             ///< [A], positive = discharge
+  std::vector<double> discharge_capacity;  ///< [A h] integral of the current
+  std::vector<int> step;                   ///< 0-based step index
+  std::vector<int> cycle;                  ///< 0-based cycle index
+};
+
+struct StepSummary {
+  int index = 0;
+  int cycle = 0;
+  std::string text;
+  std::string termination;     ///< "time", "voltage cut-off", "current cut-off", ...
+  double start_time = 0.0;     ///< [s]
+  double duration = 0.0;       ///< [s]
+  double capacity = 0.0;       ///< [A h] |charge passed|
+  double energy = 0.0;         ///< [W h] |integral of V I|
+  double mean_voltage = 0.0;   ///< [V] time average
+  double start_voltage = 0.0;  ///< [V] just after the step began
+  double end_voltage = 0.0;    ///< [V]
+  double ir_drop = 0.0;        ///< [V] voltage jump at the step start (new minus previous)
+};
+
+struct CycleSummary {
+  int index = 0;
+  double discharge_capacity = 0.0;    ///< [A h]
+  double charge_capacity = 0.0;       ///< [A h]
+  double discharge_energy = 0.0;      ///< [W h]
+  double charge_energy = 0.0;         ///< [W h]
+  double coulombic_efficiency = 0.0;  ///< [-] discharge / charge (0 when nothing was charged)
+};
+
+/// Spatial state at one time. x is measured from the negative current collector (or the
+/// Li|separator interface for a lithium-metal anode).
+struct Profile {
+  double time = 0.0;                              ///< [s]
+  std::vector<double> x;                          ///< [m] volume centres
+  std::vector<double> electrolyte_potential;      ///< [V]
+  std::vector<double> electrolyte_concentration;  ///< [mol/m^3]
+  std::vector<double> solid_potential;            ///< [V] (NaN-free: 0 in the separator)
+  /// Surface and volume-average stoichiometry of the first particle class (0 in the separator) [-].
+  std::vector<double> surface_stoichiometry;
+  std::vector<double> average_stoichiometry;
+};
+
+struct Failure {
+  int step = 0;  ///< 0-based
+  std::string step_text;
+  double time = 0.0;  ///< [s]
+  std::string reason;
+};
+
+struct CellResult {
+  Timeseries timeseries;
+  std::vector<StepSummary> steps;
+  std::vector<CycleSummary> cycles;
+  std::vector<Profile> profiles;
+  std::optional<Failure> failure;
+  double nominal_capacity = 0.0;      ///< [A h] defines 1C
+  double positive_active_mass = 0.0;  ///< [kg] for specific capacities
+  core::SolveStats solver;            ///< cumulative over all steps
+  int unknowns = 0;                   ///< size of the DAE
+};
+
+/// Runs the experiment from the parameters' initial state.
+[[nodiscard]] CellResult simulate(const CellParameters& parameters, const Experiment& experiment,
+                                  const SimulationOptions& options = {});
+
+/// Open-circuit voltage at the initial state [V].
+[[nodiscard]] double open_circuit_voltage(const CellParameters& parameters);
+
+struct ImpedanceOptions {
+  Mesh mesh;
+  double min_frequency = 1e-3;  ///< [Hz]
+  double max_frequency = 1e6;   ///< [Hz]
+  int frequencies = 60;         ///< log-spaced, highest first
+};
+
+struct ImpedanceSpectrum {
+  std::vector<double> frequency;  ///< [Hz]
+  std::vector<double> real;       ///< [Ohm] of the whole cell (area included)
+  std::vector<double> imaginary;  ///< [Ohm] (negative for capacitive behaviour)
+};
+
+/// Small-signal impedance around the rest state at the parameters' initial stoichiometry:
+/// Z(w) = dV/dI from (j w M + J) dy = -dF/dI dI with the Jacobian at equilibrium.
+[[nodiscard]] ImpedanceSpectrum impedance(const CellParameters& parameters,
+                                          const ImpedanceOptions& options = {});
+
+/// Weppner-Huggins analysis of one pulse (GITT).
+struct GittPulse {
+  int pulse = 0;
+  double stoichiometry = 0.0;            ///< [-] average positive stoichiometry after the pulse
+  double diffusivity = 0.0;              ///< [m^2/s] 4/(pi tau) (r/3)^2 (dEs/dEt)^2
+  double delta_steady_voltage = 0.0;     ///< [V] dEs: relaxed voltage change over the pulse+rest
+  double delta_transient_voltage = 0.0;  ///< [V] dEt: voltage change during the pulse, minus IR
+};
+
+struct GittOptions {
+  double c_rate = 0.1;          ///< [1/h] pulse current as a C-rate, positive = discharge
+  double pulse_duration = 600;  ///< [s]
+  double rest_duration = 3600;  ///< [s]
+  int pulses = 20;
+  SimulationOptions simulation;
+};
+
+struct GittResult {
+  CellResult cell;
+  std::vector<GittPulse> pulses;
+};
+
+/// Runs pulse+rest pairs until the count or a voltage limit, and extracts D per pulse from the
+/// largest particle class radius.
+[[nodiscard]] GittResult gitt(const CellParameters& parameters, const GittOptions& options = {});
+
+}  // namespace cathodelab::echem

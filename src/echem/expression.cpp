@@ -1,0 +1,334 @@
+// Recursive-descent compiler and stack evaluator for echem::Expression (see expression.hpp).
+#include "cathodelab/echem/expression.hpp"
+
+#include "cathodelab/core/error.hpp"
+#include "cathodelab/core/suggest.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+namespace cathodelab::echem {
+namespace {
+
+enum Op : int {
+  push_constant,
+  push_variable,
+  add,
+  subtract,
+  multiply,
+  divide,
+  power,
+  negate,
+  f_exp,
+  f_log,
+  f_log10,
+  f_sqrt,
+  f_tanh,
+  f_sinh,
+  f_cosh,
+  f_abs,
+  f_min,
+  f_max,
+  f_pow,
+};
+
+struct FunctionInfo {
+  const char* name;
+  Op op;
+  int arity;
+};
+constexpr std::array<FunctionInfo, 11> functions{{{"exp", f_exp, 1},
+                                                  {"log", f_log, 1},
+                                                  {"log10", f_log10, 1},
+                                                  {"sqrt", f_sqrt, 1},
+                                                  {"tanh", f_tanh, 1},
+                                                  {"sinh", f_sinh, 1},
+                                                  {"cosh", f_cosh, 1},
+                                                  {"abs", f_abs, 1},
+                                                  {"min", f_min, 2},
+                                                  {"max", f_max, 2},
+                                                  {"pow", f_pow, 2}}};
+
+class Compiler {
+ public:
+  Compiler(std::string_view text, const std::vector<std::string>& variables, std::string_view key)
+      : text_(text), variables_(variables), key_(key) {}
+
+  std::vector<Expression::Instruction> compile() {
+    sum();
+    skip_space();
+    if (pos_ < text_.size())
+      fail(fmt::format("unexpected '{}'", text_[pos_]), "check the operators");
+    return std::move(program_);
+  }
+
+ private:
+  std::string_view text_;
+  const std::vector<std::string>& variables_;
+  std::string_view key_;
+  std::size_t pos_ = 0;
+  std::vector<Expression::Instruction> program_;
+
+  [[noreturn]] void fail(const std::string& problem, const std::string& fix) const {
+    throw core::InputError(
+        fmt::format("in expression \"{}\" at column {}: {}", text_, pos_ + 1, problem),
+        std::string(key_), fix);
+  }
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  bool accept(char c) {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  void emit(Op op, double value = 0.0, int index = 0) { program_.push_back({op, value, index}); }
+
+  void sum() {
+    product();
+    for (;;) {
+      if (accept('+')) {
+        product();
+        emit(add);
+      } else if (accept('-')) {
+        product();
+        emit(subtract);
+      } else {
+        return;
+      }
+    }
+  }
+  void product() {
+    unary();
+    for (;;) {
+      skip_space();
+      if (pos_ + 1 < text_.size() && text_[pos_] == '*' && text_[pos_ + 1] == '*') return;
+      if (accept('*')) {
+        unary();
+        emit(multiply);
+      } else if (accept('/')) {
+        unary();
+        emit(divide);
+      } else {
+        return;
+      }
+    }
+  }
+  void unary() {
+    if (accept('-')) {
+      unary();
+      emit(negate);
+    } else if (accept('+')) {
+      unary();
+    } else {
+      power_expression();
+    }
+  }
+  void power_expression() {
+    atom();
+    skip_space();
+    const bool caret = pos_ < text_.size() && text_[pos_] == '^';
+    const bool stars = pos_ + 1 < text_.size() && text_[pos_] == '*' && text_[pos_ + 1] == '*';
+    if (caret || stars) {
+      pos_ += caret ? 1 : 2;
+      unary();  // right associative, allows 2^-1
+      emit(power);
+    }
+  }
+  void atom() {
+    skip_space();
+    if (pos_ >= text_.size()) fail("expression ends early", "complete the expression");
+    const char c = text_[pos_];
+    if (c == '(') {
+      ++pos_;
+      sum();
+      if (!accept(')')) fail("missing ')'", "balance the parentheses");
+      return;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+      number();
+      return;
+    }
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      name();
+      return;
+    }
+    fail(fmt::format("unexpected '{}'", c), "use numbers, names, + - * / ^ and parentheses");
+  }
+  void number() {
+    const std::string rest(text_.substr(pos_));
+    char* end = nullptr;
+    const double value = std::strtod(rest.c_str(), &end);
+    if (end == rest.c_str()) fail("malformed number", "write numbers like 1.5e-3");
+    pos_ += static_cast<std::size_t>(end - rest.c_str());
+    emit(push_constant, value);
+  }
+  void name() {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
+      ++pos_;
+    }
+    const std::string word(text_.substr(start, pos_ - start));
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == '(') {
+      const auto it = std::find_if(functions.begin(), functions.end(),
+                                   [&](const FunctionInfo& f) { return word == f.name; });
+      if (it == functions.end()) {
+        std::vector<std::string> names;
+        for (const auto& f : functions) names.emplace_back(f.name);
+        pos_ = start;
+        fail(fmt::format("unknown function '{}'", word), core::suggestion_text(word, names));
+      }
+      ++pos_;
+      for (int a = 0; a < it->arity; ++a) {
+        if (a > 0 && !accept(','))
+          fail(fmt::format("{}() takes {} arguments", word, it->arity),
+               "separate arguments with ','");
+        sum();
+      }
+      if (!accept(')'))
+        fail(fmt::format("missing ')' after the arguments of {}()", word),
+             "balance the parentheses");
+      emit(it->op);
+      return;
+    }
+    for (std::size_t i = 0; i < variables_.size(); ++i) {
+      if (word == variables_[i]) {
+        emit(push_variable, 0.0, static_cast<int>(i));
+        return;
+      }
+    }
+    if (word == "pi") return emit(push_constant, std::acos(-1.0));
+    if (word == "R") return emit(push_constant, 8.314462618);
+    if (word == "F") return emit(push_constant, 96485.33212);
+    std::vector<std::string> names = variables_;
+    names.insert(names.end(), {"pi", "R", "F"});
+    pos_ = start;
+    fail(fmt::format("unknown name '{}'", word), core::suggestion_text(word, names));
+  }
+};
+
+}  // namespace
+
+Expression Expression::parse(std::string_view text, std::vector<std::string> variables,
+                             std::string_view key) {
+  Expression e;
+  e.text_ = std::string(text);
+  e.variables_ = std::move(variables);
+  e.program_ = Compiler(e.text_, e.variables_, key).compile();
+  int depth = 0;
+  for (const auto& ins : e.program_) {
+    switch (ins.op) {
+      case push_constant:
+      case push_variable:
+        ++depth;
+        break;
+      case add:
+      case subtract:
+      case multiply:
+      case divide:
+      case power:
+      case f_min:
+      case f_max:
+      case f_pow:
+        --depth;
+        break;
+      default:
+        break;
+    }
+    e.max_stack_ = std::max(e.max_stack_, depth);
+  }
+  CATHODELAB_REQUIRE(e.max_stack_ <= 64, "expression nests too deeply");
+  return e;
+}
+
+double Expression::operator()(std::span<const double> values) const {
+  CATHODELAB_REQUIRE(values.size() == variables_.size(), "wrong number of expression variables");
+  std::array<double, 64> stack{};
+  int top = -1;
+  for (const auto& ins : program_) {
+    switch (ins.op) {
+      case push_constant:
+        stack[static_cast<std::size_t>(++top)] = ins.value;
+        break;
+      case push_variable:
+        stack[static_cast<std::size_t>(++top)] = values[static_cast<std::size_t>(ins.index)];
+        break;
+      default: {
+        auto& a = stack[static_cast<std::size_t>(top)];
+        switch (ins.op) {
+          case negate:
+            a = -a;
+            break;
+          case f_exp:
+            a = std::exp(a);
+            break;
+          case f_log:
+            a = std::log(a);
+            break;
+          case f_log10:
+            a = std::log10(a);
+            break;
+          case f_sqrt:
+            a = std::sqrt(a);
+            break;
+          case f_tanh:
+            a = std::tanh(a);
+            break;
+          case f_sinh:
+            a = std::sinh(a);
+            break;
+          case f_cosh:
+            a = std::cosh(a);
+            break;
+          case f_abs:
+            a = std::abs(a);
+            break;
+          default: {
+            const double b = a;
+            --top;
+            auto& l = stack[static_cast<std::size_t>(top)];
+            switch (ins.op) {
+              case add:
+                l += b;
+                break;
+              case subtract:
+                l -= b;
+                break;
+              case multiply:
+                l *= b;
+                break;
+              case divide:
+                l /= b;
+                break;
+              case power:
+              case f_pow:
+                l = std::pow(l, b);
+                break;
+              case f_min:
+                l = std::min(l, b);
+                break;
+              case f_max:
+                l = std::max(l, b);
+                break;
+              default:
+                break;
+            }
+          }
+        }
+      }
+    }
+  }
+  return stack[0];
+}
+
+}  // namespace cathodelab::echem

@@ -1,0 +1,109 @@
+// The P2D equations as a numerics::DaeSystem (private to echem). Unknown layout, per volume i
+// across the cell: phi_e, [c_e], and in electrode volumes phi_s, then per particle class
+// (delta_phi, j, c_s[0..Nr-1]). Globals after the volumes: I (current density), Q (charge passed
+// per area), E (energy per area), [delta_phi of the lithium-metal interface]. Equations:
+// docs/theory/p2d.md.
+#pragma once
+
+#include "cathodelab/echem/cell_parameters.hpp"
+#include "cathodelab/echem/simulate.hpp"
+#include "cathodelab/numerics/dae_system.hpp"
+
+#include <vector>
+
+namespace cathodelab::echem::detail {
+
+/// The control applied by the current step, in model units.
+struct Control {
+  enum class Kind { current_density, voltage, power, sweep } kind = Kind::current_density;
+  double value = 0.0;       ///< [A/m^2], [V] or [W/m^2]; sweep: start voltage [V]
+  double sweep_rate = 0.0;  ///< [V/s]
+  double start_time = 0.0;  ///< [s]
+};
+
+/// Event limits of the current step (NaN-free: disabled limits are +-infinity).
+struct Limits {
+  double lower_voltage = -1e300;  ///< [V]
+  double upper_voltage = 1e300;   ///< [V]
+  double min_current = -1.0;      ///< [A/m^2] |I| below ends the step; < 0 disabled
+};
+
+struct Block {  // a porous electrode
+  const PorousElectrode* electrode = nullptr;
+  int first = 0;  ///< first volume index
+  int cells = 0;
+  double h = 0.0;      ///< [m] volume width
+  double sigma = 0.0;  ///< [S/m]
+  bool is_positive = true;
+  struct Class {
+    double radius = 0.0, eps = 0.0, area = 0.0, area_scale = 1.0;
+    double dr = 0.0;
+    std::vector<double> shell_volume, face_area;  // normalized by nothing (r^3/3, r^2)
+  };
+  std::vector<Class> classes;
+  double i0_factor = 0.0;  ///< m times Arrhenius
+  double d_factor = 1.0;   ///< Arrhenius on D_s
+};
+
+class P2dModel final : public numerics::DaeSystem {
+ public:
+  P2dModel(const CellParameters& p, const Mesh& mesh);
+
+  [[nodiscard]] std::size_t size() const override { return n_; }
+  void residual(double t, std::span<const double> y, std::span<const double> yp,
+                std::span<double> out) const override;
+  [[nodiscard]] std::vector<bool> differential_mask() const override;
+  [[nodiscard]] numerics::SparsityPattern sparsity() const override;
+  [[nodiscard]] std::size_t event_count() const override { return 5; }
+  void events(double t, std::span<const double> y, std::span<const double> yp,
+              std::span<double> g) const override;
+
+  void set_control(const Control& c) { control_ = c; }
+  void set_limits(const Limits& l) { limits_ = l; }
+  [[nodiscard]] const Control& control() const { return control_; }
+
+  [[nodiscard]] std::vector<double> initial_state() const;
+  [[nodiscard]] std::vector<double> absolute_tolerances(double scale) const;
+
+  [[nodiscard]] double voltage(std::span<const double> y) const;
+  [[nodiscard]] double current_density(std::span<const double> y) const { return y[idx_I_]; }
+  [[nodiscard]] double charge(std::span<const double> y) const { return y[idx_Q_]; }  ///< [C/m^2]
+  [[nodiscard]] double energy(std::span<const double> y) const { return y[idx_E_]; }  ///< [J/m^2]
+  [[nodiscard]] int current_index() const { return idx_I_; }
+
+  /// Lithium inventory per area [mol/m^2]: particles + electrolyte (+ metal passed through Q).
+  [[nodiscard]] double lithium_in_particles(std::span<const double> y) const;
+  [[nodiscard]] double lithium_in_electrolyte(std::span<const double> y) const;
+
+  [[nodiscard]] Profile profile(double t, std::span<const double> y) const;
+  /// Surface stoichiometry extremes over the positive electrode [-].
+  [[nodiscard]] std::pair<double, double> positive_surface_range(std::span<const double> y) const;
+  [[nodiscard]] double positive_average_stoichiometry(std::span<const double> y) const;
+
+ private:
+  CellParameters p_;
+  bool binary_ = false;
+  bool li_metal_ = true;
+  int cells_ = 0;
+  int nr_ = 0;
+  std::vector<double> h_, x_, porosity_, transport_;
+  std::vector<int> offset_;    ///< first unknown of each volume
+  std::vector<int> block_of_;  ///< -1 separator, else block index
+  std::vector<Block> blocks_;
+  int idx_I_ = 0, idx_Q_ = 0, idx_E_ = 0, idx_anode_ = -1;
+  std::size_t n_ = 0;
+  double f_ = 0.0;  ///< F/(RT) [1/V]
+  double kappa_arr_ = 1.0, d_arr_ = 1.0, anode_i0_ = 0.0;
+  Control control_;
+  Limits limits_;
+
+  [[nodiscard]] int phi_s_index(int cell) const { return offset_[cell] + (binary_ ? 2 : 1); }
+  [[nodiscard]] int class_index(int cell, std::size_t k) const {
+    return phi_s_index(cell) + 1 + static_cast<int>(k) * (2 + nr_);
+  }
+  [[nodiscard]] double surface_concentration(const Block& b, std::size_t k, int base,
+                                             std::span<const double> y,
+                                             std::span<const double> yp) const;
+};
+
+}  // namespace cathodelab::echem::detail

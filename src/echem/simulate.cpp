@@ -1,0 +1,321 @@
+// The experiment driver: steps, cut-offs, records and summaries (see simulate.hpp).
+#include "cathodelab/echem/simulate.hpp"
+
+#include "cathodelab/core/error.hpp"
+#include "cathodelab/numerics/ida_solver.hpp"
+#include "p2d_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace cathodelab::echem {
+namespace {
+
+using detail::Control;
+using detail::Limits;
+using detail::P2dModel;
+
+/// Current density [A/m^2] of a current-type quantity.
+double to_current_density(double value, StepMode mode, const CellParameters& p, double nominal) {
+  switch (mode) {
+    case StepMode::current:
+      return value / p.area;
+    case StepMode::c_rate:
+      return value * nominal / p.area;  // A h * (1/h) = A
+    case StepMode::current_density:
+      return value;
+    default:
+      return 0.0;
+  }
+}
+
+Control control_of(const Step& s, const CellParameters& p, double nominal, double t) {
+  Control c;
+  c.start_time = t;
+  switch (s.mode) {
+    case StepMode::rest:
+      c.kind = Control::Kind::current_density;
+      c.value = 0.0;
+      break;
+    case StepMode::current:
+    case StepMode::c_rate:
+    case StepMode::current_density:
+      c.kind = Control::Kind::current_density;
+      c.value = s.direction * to_current_density(s.value, s.mode, p, nominal);
+      break;
+    case StepMode::power:
+      c.kind = Control::Kind::power;
+      c.value = s.direction * s.value / p.area;
+      break;
+    case StepMode::voltage:
+      c.kind = Control::Kind::voltage;
+      c.value = s.value;
+      break;
+    case StepMode::sweep:
+      c.kind = Control::Kind::sweep;
+      c.value = s.sweep_start;
+      c.sweep_rate = s.sweep_rate;
+      break;
+  }
+  return c;
+}
+
+const char* event_reason(std::size_t index) {
+  switch (index) {
+    case 0:
+      return "lower voltage cut-off";
+    case 1:
+      return "upper voltage cut-off";
+    case 2:
+      return "current cut-off";
+    case 3:
+      return "particle surface emptied (stoichiometry window)";
+    default:
+      return "particle surface filled (stoichiometry window)";
+  }
+}
+
+class Runner {
+ public:
+  Runner(const CellParameters& p, const SimulationOptions& o)
+      : p_(p),
+        options_(o),
+        model_(p, o.mesh),
+        solver_(model_, numerics::IdaOptions{
+                            .relative_tolerance = o.relative_tolerance,
+                            .absolute_tolerances = model_.absolute_tolerances(o.absolute_tolerance),
+                            .max_steps = 200000}) {
+    nominal_ = nominal_capacity(p_);
+    y_ = model_.initial_state();
+    yp_.assign(y_.size(), 0.0);
+    profile_times_ = o.profile_times;
+    std::sort(profile_times_.begin(), profile_times_.end());
+  }
+
+  void start() {
+    model_.set_control({});
+    model_.set_limits({});
+    solver_.set_events_enabled(false);
+    solver_.reset(0.0, y_, yp_);
+    solver_.make_consistent(1.0);
+    copy_state();
+  }
+
+  CellResult run(const Experiment& experiment) {
+    CellResult r;
+    r.nominal_capacity = nominal_;
+    r.positive_active_mass = positive_active_mass(p_);
+    r.unknowns = static_cast<int>(model_.size());
+    try {
+      start();
+    } catch (const core::NumericalError& e) {
+      r.failure = Failure{0, experiment.steps.empty() ? "" : experiment.steps[0].text, 0.0,
+                          std::string("no consistent initial state: ") + e.what()};
+      r.solver = e.stats();
+      return r;
+    }
+    double v_prev = model_.voltage(y_);
+    for (std::size_t s = 0; s < experiment.steps.size(); ++s) {
+      const Step& step = experiment.steps[s];
+      if (!run_step(static_cast<int>(s), step, r, v_prev)) break;
+    }
+    r.solver = solver_.stats();
+    summarize_cycles(r);
+    return r;
+  }
+
+  double rest_voltage() {
+    start();
+    return model_.voltage(y_);
+  }
+  P2dModel& model() { return model_; }
+  std::span<const double> y() const { return y_; }
+  std::span<const double> yp() const { return yp_; }
+
+ private:
+  const CellParameters& p_;
+  SimulationOptions options_;
+  P2dModel model_;
+  numerics::IdaSolver solver_;
+  double nominal_ = 0.0;
+  std::vector<double> y_, yp_;
+  std::vector<double> profile_times_;
+  std::size_t next_profile_ = 0;
+  double t_ = 0.0;
+
+  void copy_state() {
+    y_.assign(solver_.y().begin(), solver_.y().end());
+    yp_.assign(solver_.yp().begin(), solver_.yp().end());
+    t_ = solver_.time();
+  }
+
+  void record(CellResult& r, int step, int cycle) {
+    auto& ts = r.timeseries;
+    const auto y = solver_.y();
+    ts.time.push_back(solver_.time());
+    ts.voltage.push_back(model_.voltage(y));
+    ts.current.push_back(model_.current_density(y) * p_.area);
+    ts.discharge_capacity.push_back(model_.charge(y) * p_.area / 3600.0);
+    ts.step.push_back(step);
+    ts.cycle.push_back(cycle);
+  }
+
+  Limits limits_of(const Step& step, double v_now, double nominal) const {
+    Limits l;
+    l.lower_voltage = p_.lower_voltage_limit;
+    l.upper_voltage = p_.upper_voltage_limit;
+    if (step.voltage_limit) {
+      bool lower = step.direction > 0.0;
+      if (step.mode == StepMode::rest || step.mode == StepMode::voltage)
+        lower = *step.voltage_limit < v_now;
+      if (step.mode == StepMode::sweep) lower = step.sweep_rate < 0.0;
+      if (lower) {
+        l.lower_voltage = std::max(l.lower_voltage, *step.voltage_limit);
+      } else {
+        l.upper_voltage = std::min(l.upper_voltage, *step.voltage_limit);
+      }
+    }
+    if (step.current_limit) {
+      l.min_current =
+          to_current_density(step.current_limit->value, step.current_limit->mode, p_, nominal);
+    }
+    return l;
+  }
+
+  bool run_step(int index, const Step& step, CellResult& r, double& v_prev) {
+    StepSummary summary;
+    summary.index = index;
+    summary.cycle = step.cycle;
+    summary.text = step.text;
+    summary.start_time = t_;
+    const double q0 = model_.charge(y_);
+    const double e0 = model_.energy(y_);
+    const double t_end = t_ + (step.duration ? *step.duration : 1e8);
+    auto fail = [&](const std::string& reason) {
+      r.failure = Failure{index, step.text, solver_.time(), reason};
+      summary.termination = "failed: " + reason;
+      summary.duration = solver_.time() - summary.start_time;
+      r.steps.push_back(summary);
+      return false;
+    };
+    try {
+      model_.set_control(control_of(step, p_, nominal_, t_));
+      const Limits limits = limits_of(step, v_prev, nominal_);
+      model_.set_limits(limits);
+      solver_.set_events_enabled(true);
+      solver_.reset(t_, y_, yp_);
+      solver_.make_consistent(t_ + std::min(1.0, 0.01 * (t_end - t_)));
+      copy_state();
+      const double v_start = model_.voltage(y_);
+      summary.start_voltage = v_start;
+      summary.ir_drop = v_start - v_prev;
+      if (!std::isfinite(v_start)) return fail("non-finite voltage at the step start");
+      if (v_start < limits.lower_voltage - 1e-9 || v_start > limits.upper_voltage + 1e-9) {
+        return fail(
+            fmt::format("cut-off already violated at the start: V = {:.4f} V outside [{:.4f}, "
+                        "{:.4f}] V",
+                        v_start, limits.lower_voltage, limits.upper_voltage));
+      }
+      record(r, index, step.cycle);
+      std::string termination = "time";
+      bool current_already_below =
+          limits.min_current >= 0.0 && std::abs(model_.current_density(y_)) < limits.min_current;
+      if (current_already_below) termination = "current cut-off";
+      while (!current_already_below && t_ < t_end) {
+        while (next_profile_ < profile_times_.size() && profile_times_[next_profile_] < t_)
+          ++next_profile_;
+        const bool profile_next =
+            next_profile_ < profile_times_.size() && profile_times_[next_profile_] <= t_end;
+        const double stop = profile_next ? profile_times_[next_profile_] : t_end;
+        const auto result = solver_.advance(stop, options_.record_every_step);
+        copy_state();
+        if (options_.record_every_step || result.stop != numerics::AdvanceStop::one_step) {
+          if (result.stop != numerics::AdvanceStop::one_step || options_.record_every_step) {
+            if (options_.record_every_step || t_ >= t_end ||
+                result.stop == numerics::AdvanceStop::event)
+              record(r, index, step.cycle);
+          }
+        }
+        if (profile_next && t_ >= profile_times_[next_profile_] - 1e-12 &&
+            result.stop == numerics::AdvanceStop::reached_time) {
+          r.profiles.push_back(model_.profile(t_, y_));
+          ++next_profile_;
+        }
+        if (result.stop == numerics::AdvanceStop::event) {
+          for (std::size_t g = 0; g < result.event_direction.size(); ++g) {
+            if (result.event_direction[g] != 0) {
+              termination = event_reason(g);
+              break;
+            }
+          }
+          break;
+        }
+      }
+      if (!options_.record_every_step &&
+          (r.timeseries.time.empty() || r.timeseries.time.back() < t_)) {
+        record(r, index, step.cycle);
+      }
+      summary.termination = termination;
+    } catch (const core::NumericalError& e) {
+      copy_state();
+      return fail(e.what());
+    }
+    summary.duration = t_ - summary.start_time;
+    summary.end_voltage = model_.voltage(y_);
+    const double dq = (model_.charge(y_) - q0) * p_.area / 3600.0;
+    const double de = (model_.energy(y_) - e0) * p_.area / 3600.0;
+    summary.capacity = std::abs(dq);
+    summary.energy = std::abs(de);
+    summary.mean_voltage = summary.capacity > 0.0
+                               ? summary.energy / summary.capacity
+                               : 0.5 * (summary.start_voltage + summary.end_voltage);
+    r.steps.push_back(summary);
+    v_prev = summary.end_voltage;
+    return true;
+  }
+
+  static void summarize_cycles(CellResult& r) {
+    for (const auto& s : r.steps) {
+      if (static_cast<int>(r.cycles.size()) <= s.cycle) {
+        r.cycles.resize(static_cast<std::size_t>(s.cycle) + 1);
+        r.cycles.back().index = s.cycle;
+      }
+    }
+    for (const auto& s : r.steps) {
+      auto& c = r.cycles[static_cast<std::size_t>(s.cycle)];
+      // The sign of the charge passed tells discharge from charge.
+      const bool discharge = s.mean_voltage > 0.0 && s.capacity > 0.0 && s.text.size() > 0 &&
+                             (s.text[0] == 'D' || s.text[0] == 'd');
+      if (discharge) {
+        c.discharge_capacity += s.capacity;
+        c.discharge_energy += s.energy;
+      } else if (s.capacity > 0.0) {
+        c.charge_capacity += s.capacity;
+        c.charge_energy += s.energy;
+      }
+    }
+    for (auto& c : r.cycles) {
+      c.coulombic_efficiency =
+          c.charge_capacity > 0.0 ? c.discharge_capacity / c.charge_capacity : 0.0;
+    }
+  }
+};
+
+}  // namespace
+
+CellResult simulate(const CellParameters& parameters, const Experiment& experiment,
+                    const SimulationOptions& options) {
+  validate(parameters);
+  Runner runner(parameters, options);
+  return runner.run(experiment);
+}
+
+double open_circuit_voltage(const CellParameters& parameters) {
+  validate(parameters);
+  Runner runner(parameters, {});
+  return runner.rest_voltage();
+}
+
+}  // namespace cathodelab::echem
