@@ -1,0 +1,65 @@
+// Effective conductivity and tortuosity factor of a labelled voxel image along one axis.
+//
+// Steady conduction div(sigma grad phi) = 0 with phi = 1 V on the outer face of the first voxel
+// layer normal to the axis, phi = 0 on the outer face of the last layer (both half a voxel from the
+// voxel centres) and no flux through the four other faces. Finite volumes on the voxel grid: the
+// conductance of the face between two voxels uses the harmonic mean of their conductivities (zero
+// when either is zero), h * 2 s_a s_b / (s_a + s_b); a boundary voxel joins its driven face through
+// 2 h s. With this discretization a uniform block gives exactly its bulk conductivity and a series
+// stack of layers exactly L / sum(h_i / s_i). Conducting voxels not connected to both driven faces
+// (isolated clusters, clusters touching one face only) carry no current and are removed before the
+// solve; dead-end branches of the spanning clusters are kept (they carry no current either, the
+// solver handles them). Tortuosity factor tau = phi * sigma_bulk / sigma_eff (phi = volume fraction
+// of voxels with sigma > 0, sigma_bulk = their volume-weighted mean conductivity), as in TauFactor
+// (Cooper et al., SoftwareX 2016) for a single phase. Solver: matrix-free CG preconditioned by a
+// geometric multigrid V-cycle (numerics/voxel_multigrid.hpp). See docs/theory/transport.md.
+#pragma once
+
+#include "cathodelab/core/array3.hpp"
+#include "cathodelab/core/solve_stats.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace cathodelab::transport {
+
+struct ConductivityOptions {
+  double relative_tolerance = 1e-6;  ///< CG stops at ||b - A phi|| / ||b|| below this
+  int max_iterations = 500;          ///< CG iteration limit
+  int smoothing_sweeps = 1;  ///< red-black Gauss-Seidel sweeps before/after each coarse correction
+  bool throw_on_failure = true;  ///< a solve that does not converge throws core::NumericalError
+};
+
+struct EffectiveConductivity {
+  core::Axis axis = core::Axis::z;
+  bool percolates = false;              ///< some conducting path joins the two driven faces
+  double effective_conductivity = 0.0;  ///< [S/m] 0 when not percolating
+  double tortuosity_factor =
+      0.0;                       ///< [-] phi sigma_bulk / sigma_eff; +infinity when not percolating
+  double volume_fraction = 0.0;  ///< [-] phi: fraction of voxels with sigma > 0
+  double bulk_conductivity = 0.0;  ///< [S/m] volume-weighted mean sigma of those voxels
+  double percolating_fraction =
+      0.0;  ///< [-] conducting voxels in the spanning set / all conducting
+  double current_in =
+      0.0;  ///< [A] current entering through the first face with 1 V across the sample
+  double current_out =
+      0.0;  ///< [A] current leaving through the last face (equals current_in at convergence)
+  std::size_t unknowns = 0;  ///< voxels in the spanning set (the unknowns of the solve)
+  core::SolveStats stats;    ///< of the CG solve (iterations 0 when nothing had to be solved)
+};
+
+/// sigma_by_label[l] = conductivity [S/m] of voxels labelled l (finite, >= 0; 0 = does not
+/// conduct). Throws core::InputError for: a label without conductivity, NaN/negative/infinite
+/// conductivity, no conducting voxel, fewer than 2 voxels along the axis, a voxel size not > 0, not
+/// enough memory. Throws core::NumericalError (with the statistics) when the solve does not
+/// converge and options.throw_on_failure. Deterministic for a given number of threads.
+[[nodiscard]] EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& labels,
+                                                           std::span<const double> sigma_by_label,
+                                                           core::Axis axis,
+                                                           const ConductivityOptions& options = {});
+
+/// [byte] memory one effective_conductivity solve needs for `voxels` voxels (peak, estimate).
+[[nodiscard]] std::size_t effective_conductivity_bytes(std::size_t voxels) noexcept;
+
+}  // namespace cathodelab::transport
