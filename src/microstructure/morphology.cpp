@@ -219,7 +219,8 @@ Morphology analyze_morphology(const Microstructure& structure,
     auto& particle = m.particles[p];
     const Label neighbour = labels[across];
     particle.surface_area += area;
-    if (particle_of(across) >= 0) particle.particle_contact_area += area;
+    const bool other_particle = particle_of(across) >= 0;
+    if (other_particle) particle.particle_contact_area += area;
     const bool ionic = sigma_ion_by_label[neighbour] > 0.0;
     const bool electronic = sigma_el_by_label[neighbour] > 0.0;
     if (ionic) {
@@ -236,7 +237,7 @@ Morphology analyze_morphology(const Microstructure& structure,
         particle.reachable_by_electrons = true;
       }
     }
-    if (!ionic && !electronic) particle.pore_area += area;
+    if (!ionic && !electronic && !other_particle) particle.pore_area += area;
   };
   visit_interface_faces(regions.region, area_options,
                         [&](std::size_t a, std::size_t b, double area) {
