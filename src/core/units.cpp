@@ -37,6 +37,9 @@ constexpr double kElementaryCharge = 1.602176634e-19;  // C (exact, SI 2019)
 // Every recognised unit symbol. Mass base is kg, so the gram is 1e-3.
 constexpr UnitDef kUnits[] = {
     {"m", 1.0, dim::length, true},
+    {"angstrom", 1e-10, dim::length, false},
+    {"\xc3\x85", 1e-10, dim::length, false},      // Å U+00C5
+    {"\xe2\x84\xab", 1e-10, dim::length, false},  // Å U+212B angstrom sign
     {"g", 1e-3, dim::mass, true},
     {"t", 1e3, dim::mass, false},
     {"s", 1.0, dim::time, true},

@@ -1,12 +1,13 @@
 // Units at the input boundary: strings such as "0.73 mS/cm", "12.7 mg/cm^2", "5 MPa", "25 degC",
 // "C/10" parsed into SI doubles (ARCHITECTURE.md section 4).
 //
-// Grammar: NUMBER [UNIT], UNIT = FACTOR (('*'|'.'|' '|'/') FACTOR)*, FACTOR = PREFIX? SYMBOL ('^' INT)?
-// with SI prefixes (y..Y, 'u' and 'µ' for micro). Temperatures in degC/degF are affine and allowed
-// only as a lone unit. A '/' divides by the next factor only ("J/mol/K" = "J mol^-1 K^-1"). Named
-// units: m g t s min h day A V W J Wh eV C Ah S Ohm (ohm, Ω) F N Pa bar atm K mol M (mol/L) L l Hz
-// $ (also USD) % wt% vol% at% mol% ppm; exact symbols win over prefix + symbol ("min", "Pa"). C-rates ("C/10", "2C", "0.5 C") are a separate grammar (parse_c_rate) because
-// "C" is also the coulomb.
+// Grammar: NUMBER [UNIT], UNIT = FACTOR (('*'|'.'|' '|'/') FACTOR)*, FACTOR = PREFIX? SYMBOL ('^'
+// INT)? with SI prefixes (y..Y, 'u' and 'µ' for micro). Temperatures in degC/degF are affine and
+// allowed only as a lone unit. A '/' divides by the next factor only ("J/mol/K" = "J mol^-1 K^-1").
+// Named units: m angstrom (Å) g t s min h day A V W J Wh eV C Ah S Ohm (ohm, Ω) F N Pa bar atm K
+// mol M (mol/L) L l Hz $ (also USD) % wt% vol% at% mol% ppm; exact symbols win over prefix + symbol
+// ("min", "Pa"). C-rates ("C/10", "2C", "0.5 C") are a separate grammar (parse_c_rate) because "C"
+// is also the coulomb.
 #pragma once
 
 #include <array>
@@ -84,7 +85,8 @@ struct Quantity {
 /// discharges the nominal capacity in one hour).
 [[nodiscard]] double parse_c_rate(std::string_view text, std::string_view key);
 
-/// Human-readable SI unit of a dimension, e.g. "m^-3 kg^-1 s^3 A^2" or a named one ("S/m") when known.
+/// Human-readable SI unit of a dimension, e.g. "m^-3 kg^-1 s^3 A^2" or a named one ("S/m") when
+/// known.
 [[nodiscard]] std::string dimension_name(Dimension dimension);
 
 }  // namespace cathodelab::core

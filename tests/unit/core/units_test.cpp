@@ -70,6 +70,8 @@ TEST(Units, PrefixesProductsQuotientsPowers) {
   EXPECT_DOUBLE_EQ(as("1 1/s", dim::frequency), 1.0);
   EXPECT_DOUBLE_EQ(as("50 Hz", dim::frequency), 50.0);
   EXPECT_DOUBLE_EQ(as("10 uF/cm^2", dim::capacitance_per_area), 0.1);
+  EXPECT_DOUBLE_EQ(as("1.23e-3 angstrom^2/ps", dim::diffusivity), 1.23e-11);
+  EXPECT_DOUBLE_EQ(as("2 \xc3\x85", dim::length), 2e-10);
 }
 
 TEST(Units, NamedUnits) {
