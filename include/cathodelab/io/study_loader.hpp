@@ -1,0 +1,31 @@
+// Reading a study file (TOML) into a validated study::StudySpec, and writing one design back as a
+// fully resolved study file that re-runs that design alone.
+//
+// Schema: docs/input_reference_study.md. Every dimensional value is a string with units parsed by
+// core::parse_quantity_as; a bare number is refused with an example. Errors are one line:
+// FILE:LINE:COL: key 'a.b': problem; fix (misspelt keys and unknown materials get a did-you-mean).
+#pragma once
+
+#include "cathodelab/study/design.hpp"
+#include "cathodelab/study/study_spec.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace cathodelab::io {
+
+struct LoadStudyOptions {
+  /// The material library folder; default io::default_materials_dir().
+  std::optional<std::filesystem::path> materials_dir;
+};
+
+/// Reads, validates (every design of the sweep) and resolves materials. Throws core::InputError.
+[[nodiscard]] study::StudySpec load_study(const std::filesystem::path& file,
+                                          const LoadStudyOptions& options = {});
+
+/// The resolved design as a study file: the base input with this design's swept values, no
+/// [[sweep]], the library path made absolute and a header comment naming the design.
+[[nodiscard]] std::string design_toml(const study::Design& design);
+
+}  // namespace cathodelab::io

@@ -1,0 +1,152 @@
+#include "cathodelab/study/design.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace cathodelab::study {
+namespace {
+
+std::set<std::string> used_materials(const CellDesign& cell) {
+  std::set<std::string> names;
+  for (const auto& c : cell.cathode.components) {
+    names.insert(c.material);
+    if (c.coating) names.insert(c.coating->material);
+  }
+  for (const auto* name : {&cell.separator.material, &cell.anode.material,
+                           &cell.positive_collector.material, &cell.negative_collector.material}) {
+    if (!name->empty()) names.insert(*name);
+  }
+  return names;
+}
+
+std::string optional_text(const std::optional<double>& value) {
+  return value ? fmt::format("{:.17g}", *value) : "unknown";
+}
+
+// splitmix64 finaliser: mixes the study seed with the design id into an independent stream root.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30U)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27U)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31U);
+}
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : text) {
+    hash ^= static_cast<std::uint8_t>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::string content_hash(std::string_view text) {
+  return fmt::format("{:016x}", fnv1a(text));
+}
+
+std::string canonical_text(const InputTree& inputs, std::uint64_t seed, const MaterialTable& used) {
+  std::string text = fmt::format("seed = {}\n", seed);
+  for (const auto& [path, value] : inputs) {
+    // The library location is where numbers come from, not a number; the numbers follow below.
+    if (!path.empty() && path.front() == "materials") continue;
+    text += key_path_text(path) + " = " + value.display() + "\n";
+  }
+  for (const auto& [name, m] : used) {
+    text += fmt::format("material {}: role={} density={:.17g} capacity={} voltage={} cost={}\n",
+                        name, role_name(m.role), m.density, optional_text(m.specific_capacity),
+                        optional_text(m.average_voltage), optional_text(m.cost_per_mass));
+  }
+  return text;
+}
+
+Design make_design(const StudySpec& spec, InputTree inputs, std::size_t index,
+                   std::vector<std::pair<std::string, std::string>> swept) {
+  CATHODELAB_REQUIRE(spec.materials != nullptr, "StudySpec without a material table");
+  Design design;
+  design.cell = resolve_cell(inputs, *spec.materials);
+  MaterialTable used;
+  for (const auto& name : used_materials(design.cell)) used.emplace(name, spec.materials->at(name));
+  design.id = content_hash(canonical_text(inputs, spec.seed, used));
+  design.study_seed = spec.seed;
+  design.seed = mix(spec.seed ^ fnv1a(design.id));
+  design.index = index;
+  design.study_name = spec.name;
+  design.swept = std::move(swept);
+  design.inputs = std::move(inputs);
+  design.materials = spec.materials;
+  return design;
+}
+
+std::vector<Design> expand(const StudySpec& spec) {
+  // Each block yields a list of points; a point is the list of (axis, value) it sets.
+  using Assignment = std::vector<std::pair<const SweepBlock::Axis*, const InputValue*>>;
+  std::vector<Assignment> points{Assignment{}};
+  for (const auto& block : spec.sweeps) {
+    std::vector<Assignment> block_points{Assignment{}};
+    if (block.mode == SweepBlock::Mode::zip) {
+      const std::size_t n = block.axes.empty() ? 0 : block.axes.front().values.size();
+      for (const auto& axis : block.axes) {
+        if (axis.values.size() != n) {
+          throw core::InputError(
+              "zip sweep axes differ in length (" + std::to_string(n) + " and " +
+                  std::to_string(axis.values.size()) + " values)",
+              "sweep." + key_path_text(axis.key),
+              "give every key of a zip sweep the same number of values, or use mode = \"grid\"",
+              axis.where);
+        }
+      }
+      block_points.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        Assignment point;
+        for (const auto& axis : block.axes) point.emplace_back(&axis, &axis.values[i]);
+        block_points.push_back(std::move(point));
+      }
+    } else {
+      for (const auto& axis : block.axes) {
+        std::vector<Assignment> next;
+        for (const auto& partial : block_points) {
+          for (const auto& value : axis.values) {
+            Assignment point = partial;
+            point.emplace_back(&axis, &value);
+            next.push_back(std::move(point));
+          }
+        }
+        block_points = std::move(next);
+      }
+    }
+    std::vector<Assignment> combined;
+    for (const auto& outer : points) {
+      for (const auto& inner : block_points) {
+        Assignment point = outer;
+        point.insert(point.end(), inner.begin(), inner.end());
+        combined.push_back(std::move(point));
+      }
+    }
+    points = std::move(combined);
+  }
+
+  std::vector<Design> designs;
+  designs.reserve(points.size());
+  std::set<std::string> ids;
+  for (const auto& point : points) {
+    InputTree inputs = spec.inputs;
+    std::vector<std::pair<std::string, std::string>> swept;
+    for (const auto& [axis, value] : point) {
+      inputs[axis->key] = *value;
+      swept.emplace_back(key_path_text(axis->key), value->display());
+    }
+    Design design = make_design(spec, std::move(inputs), designs.size(), std::move(swept));
+    if (!ids.insert(design.id).second) {
+      const auto& where = point.empty() ? core::SourceLocation{} : point.back().second->where;
+      throw core::InputError("the sweep produces the same design twice", "sweep",
+                             "remove the repeated value", where);
+    }
+    designs.push_back(std::move(design));
+  }
+  return designs;
+}
+
+}  // namespace cathodelab::study

@@ -1,0 +1,129 @@
+#include "cathodelab/study/runner.hpp"
+
+#include "cathodelab/core/error.hpp"
+#include "cathodelab/core/log.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace cathodelab::study {
+namespace {
+
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+}  // namespace
+
+DesignResult run_design(const Design& design, const StageList& stages) {
+  DesignResult result;
+  result.id = design.id;
+  result.index = design.index;
+  std::string current = "setup";
+  try {
+    for (const auto& stage : stages) {
+      if (!stage->applies(design)) continue;
+      current = std::string(stage->name());
+      stage->run(design, result);
+      result.stages_run.push_back(current);
+    }
+    for (const auto& [name, value] : result.scalars) {
+      if (!std::isfinite(value)) {
+        throw core::InternalError("stage produced a non-finite value for '" + name + "'");
+      }
+    }
+  } catch (const core::InputError& e) {
+    result.status = DesignStatus::failed;
+    result.reason = one_line(current + ": " + e.what());
+  } catch (const core::NumericalError& e) {
+    result.status = DesignStatus::failed;
+    result.reason = one_line(current + ": solver failed: " + e.what());
+  } catch (const std::exception& e) {
+    result.status = DesignStatus::failed;
+    result.reason = one_line(current + ": " + e.what());
+  }
+  if (result.status == DesignStatus::failed) {
+    // A failed design keeps nothing half-made that could be mistaken for a result.
+    result.scalars.clear();
+    result.tables.clear();
+    result.artifacts.clear();
+  }
+  result.payloads.clear();
+  return result;
+}
+
+RunSummary run(const std::vector<Design>& designs, const StageList& stages, ResultSink& sink,
+               const RunOptions& options) {
+  RunSummary summary;
+  summary.results.resize(designs.size());
+  std::vector<char> done(designs.size(), 0);
+  if (options.resume) {
+    for (std::size_t i = 0; i < designs.size(); ++i) {
+      if (auto stored = sink.load_complete(designs[i])) {
+        summary.results[i] = std::move(*stored);
+        done[i] = 1;
+        ++summary.resumed;
+      }
+    }
+    if (summary.resumed > 0) {
+      core::log_info(fmt::format("resume: {} of {} designs already complete", summary.resumed,
+                                 designs.size()));
+    }
+  }
+  const std::size_t to_run = designs.size() - summary.resumed;
+  unsigned jobs =
+      options.jobs == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.jobs;
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(to_run, 1)));
+
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr sink_error;
+  core::Progress progress("designs", to_run);
+  auto worker = [&] {
+    while (true) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= designs.size()) return;
+      if (done[i] != 0) continue;
+      {
+        std::lock_guard lock(mutex);
+        if (sink_error) return;
+      }
+      if (options.test_delay_per_design.count() > 0) {
+        std::this_thread::sleep_for(options.test_delay_per_design);
+      }
+      DesignResult result = run_design(designs[i], stages);
+      try {
+        sink.write(designs[i], result);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!sink_error) sink_error = std::current_exception();
+        return;
+      }
+      if (result.status == DesignStatus::failed) {
+        core::log_warning(fmt::format("design {} failed: {}", result.id, result.reason));
+      }
+      summary.results[i] = std::move(result);
+      progress.advance();
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(jobs);
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (auto& thread : threads) thread.join();
+  if (sink_error) std::rethrow_exception(sink_error);
+
+  for (const auto& result : summary.results) {
+    if (result.status == DesignStatus::failed) ++summary.failed;
+  }
+  summary.computed = to_run;
+  return summary;
+}
+
+}  // namespace cathodelab::study
