@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -285,4 +287,41 @@ source = "doi:10.0000/x"
 
 TEST(LoadLibrary, MissingFolderIsAnInputError) {
   EXPECT_THROW((void)io::load_material_library("/nonexistent/materials"), cl::InputError);
+}
+
+// The CLI on the shipped library (skipped when the executable has not been built yet).
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+CliRun run_cli(const std::string& arguments) {
+  CliRun run;
+  const std::string command = std::string(CATHODELAB_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) run.output += buffer;
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+}  // namespace
+
+TEST(MaterialsCommand, ListShowAndUnknownName) {
+  if (!fs::exists(CATHODELAB_BINARY)) GTEST_SKIP() << "cathodelab executable not built";
+  const CliRun list = run_cli("materials list --class coating");
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_TRUE(contains(list.output, "LiNbO3")) << list.output;
+  EXPECT_FALSE(contains(list.output, "NCM811")) << list.output;
+  const CliRun json = run_cli("materials show nmc811 --json");
+  EXPECT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_TRUE(contains(json.output, "\"open_circuit_potential\"")) << json.output;
+  const CliRun unknown = run_cli("materials show NCM812");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_TRUE(contains(unknown.output, "unknown material 'NCM812'; did you mean 'NCM811'?"))
+      << unknown.output;
 }
