@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace cathodelab::numerics {
 struct VoxelLaplacian;
@@ -36,6 +37,36 @@ struct LabelFaces {
   std::size_t k_labels;
   Dims d;
 
+  struct RowView {
+    const std::uint8_t *l, *ls, *ln, *lb, *lt;
+    float fs, fn;
+    bool bottom_boundary, top_boundary;
+  };
+  [[nodiscard]] RowView row(std::size_t j, std::size_t k) const noexcept {
+    const std::uint8_t* l = labels + d.nx * (j + d.ny * k);
+    const std::size_t sxy = d.sxy();
+    return RowView{l,
+                   j > 0 ? l - d.nx : l,
+                   j + 1 < d.ny ? l + d.nx : l,
+                   k > 0 ? l - sxy : l,
+                   k + 1 < d.nz ? l + sxy : l,
+                   j > 0 ? 1.0F : 0.0F,
+                   j + 1 < d.ny ? 1.0F : 0.0F,
+                   k == 0,
+                   k + 1 == d.nz};
+  }
+  /// Conductances of cell i of a row, 0 < i < nx - 1 (no branch on the position).
+  [[nodiscard]] Six interior(const RowView& v, std::size_t i) const noexcept {
+    const std::size_t lc = v.l[i];
+    const float* p = pair + lc * k_labels;
+    return Six{p[v.l[i - 1]],
+               p[v.l[i + 1]],
+               v.fs * p[v.ls[i]],
+               v.fn * p[v.ln[i]],
+               v.bottom_boundary ? boundary[lc] : p[v.lb[i]],
+               v.top_boundary ? boundary[lc] : p[v.lt[i]]};
+  }
+
   [[nodiscard]] bool active(std::size_t c) const noexcept { return labels[c] != 0; }
   [[nodiscard]] Six at(std::size_t c, std::size_t i, std::size_t j, std::size_t k) const noexcept {
     Six g;
@@ -62,6 +93,16 @@ struct StoredFaces {
   const float* gz;
   const std::uint8_t* act;
   Dims d;
+
+  struct RowView {
+    std::size_t row;
+  };
+  [[nodiscard]] RowView row(std::size_t j, std::size_t k) const noexcept {
+    return RowView{d.nx * (j + d.ny * k)};
+  }
+  [[nodiscard]] Six interior(const RowView& v, std::size_t i) const noexcept {
+    return at(v.row + i, 0, 0, 0);
+  }
 
   [[nodiscard]] bool active(std::size_t c) const noexcept { return act[c] != 0; }
   [[nodiscard]] Six at(std::size_t c, std::size_t /*i*/, std::size_t /*j*/,
@@ -93,6 +134,38 @@ inline constexpr Index kParallelCells = 32768;
 /// The fine-level accessor of a VoxelLaplacian.
 [[nodiscard]] LabelFaces label_faces(const VoxelLaplacian& laplacian);
 
+/// Visits cells i0, i0 + step, ... of row (j, k): visit(i, c, diagonal, sum_nb g_nb x_nb). Rows
+/// beyond the grid are replaced by the row itself with a zero conductance (accessors give 0 there),
+/// so the inner loop has no branch on j and k.
+template <class F, class X, class V>
+inline void for_row(const F& f, const X* x, std::size_t j, std::size_t k, std::size_t i0,
+                    std::size_t step, V&& visit) {
+  const Dims& d = f.d;
+  const std::size_t sxy = d.sxy();
+  const std::size_t row = d.nx * (j + d.ny * k);
+  const X* xr = x + row;
+  const X* xs = j > 0 ? xr - d.nx : xr;
+  const X* xn = j + 1 < d.ny ? xr + d.nx : xr;
+  const X* xb = k > 0 ? xr - sxy : xr;
+  const X* xt = k + 1 < d.nz ? xr + sxy : xr;
+  const double fb = k > 0 ? 1.0 : 0.0;  // the Dirichlet plane is not a neighbour
+  const double ft = k + 1 < d.nz ? 1.0 : 0.0;
+  const auto view = f.row(j, k);
+  for (std::size_t i = i0; i < d.nx; i += step) {
+    const bool edge = i == 0 || i + 1 == d.nx;
+    const Six g = edge ? f.at(row + i, i, j, k) : f.interior(view, i);
+    double nb = static_cast<double>(g.s) * xs[i] + static_cast<double>(g.n) * xn[i] +
+                fb * g.b * static_cast<double>(xb[i]) + ft * g.t * static_cast<double>(xt[i]);
+    if (edge) {
+      if (i > 0) nb += static_cast<double>(g.w) * xr[i - 1];
+      if (i + 1 < d.nx) nb += static_cast<double>(g.e) * xr[i + 1];
+    } else {
+      nb += static_cast<double>(g.w) * xr[i - 1] + static_cast<double>(g.e) * xr[i + 1];
+    }
+    visit(i, row + i, g.diagonal(), nb);
+  }
+}
+
 /// One Gauss-Seidel half sweep over the cells of one colour ((i+j+k) % 2 == colour).
 template <class F, class B, class X>
 void smooth_colour(const F& f, const B* b, X* x, int colour) {
@@ -103,16 +176,11 @@ void smooth_colour(const F& f, const B* b, X* x, int colour) {
   for (Index k = 0; k < nz; ++k) {
     for (Index j = 0; j < ny; ++j) {
       const std::size_t uk = static_cast<std::size_t>(k), uj = static_cast<std::size_t>(j);
-      const std::size_t row = d.nx * (uj + d.ny * uk);
-      for (std::size_t i = (uj + uk + static_cast<std::size_t>(colour)) & 1U; i < d.nx; i += 2) {
-        const std::size_t c = row + i;
-        const Six g = f.at(c, i, uj, uk);
-        const double diag = g.diagonal();
-        x[c] = diag > 0.0
-                   ? static_cast<X>(
-                         (static_cast<double>(b[c]) + neighbour_sum(g, x, c, i, uj, uk, d)) / diag)
-                   : X{0};
-      }
+      for_row(f, x, uj, uk, (uj + uk + static_cast<std::size_t>(colour)) & 1U, 2,
+              [&](std::size_t, std::size_t c, double diag, double nb) {
+                // Excluded cells have b = 0 and no conductance: 0 / tiny = 0 without a branch.
+                x[c] = static_cast<X>((static_cast<double>(b[c]) + nb) / std::max(diag, 1e-300));
+              });
     }
   }
 }
@@ -126,16 +194,14 @@ double apply_operator(const F& f, const X* x, Y* y) {
 #pragma omp parallel for collapse(2) schedule(static) reduction(+ : xy) if (static_cast<Index>(d.n()) > kParallelCells)
   for (Index k = 0; k < nz; ++k) {
     for (Index j = 0; j < ny; ++j) {
-      const std::size_t uk = static_cast<std::size_t>(k), uj = static_cast<std::size_t>(j);
-      const std::size_t row = d.nx * (uj + d.ny * uk);
-      for (std::size_t i = 0; i < d.nx; ++i) {
-        const std::size_t c = row + i;
-        const Six g = f.at(c, i, uj, uk);
-        const double value =
-            g.diagonal() * static_cast<double>(x[c]) - neighbour_sum(g, x, c, i, uj, uk, d);
-        y[c] = static_cast<Y>(value);
-        xy += static_cast<double>(x[c]) * value;
-      }
+      double row_xy = 0.0;
+      for_row(f, x, static_cast<std::size_t>(j), static_cast<std::size_t>(k), 0, 1,
+              [&](std::size_t, std::size_t c, double diag, double nb) {
+                const double value = diag * static_cast<double>(x[c]) - nb;
+                y[c] = static_cast<Y>(value);
+                row_xy += static_cast<double>(x[c]) * value;
+              });
+      xy += row_xy;
     }
   }
   return xy;
@@ -146,24 +212,23 @@ template <class F, class B, class X>
 void restrict_residual(const F& f, const B* b, const X* x, const Dims& dc, float* bc) {
   const Dims d = f.d;
   const Index nzc = static_cast<Index>(dc.nz), nyc = static_cast<Index>(dc.ny);
-#pragma omp parallel for collapse(2) \
-    schedule(static) if (static_cast <Index>(d.n()) > kParallelCells)
-  for (Index kc = 0; kc < nzc; ++kc) {
-    for (Index jc = 0; jc < nyc; ++jc) {
-      const std::size_t ukc = static_cast<std::size_t>(kc), ujc = static_cast<std::size_t>(jc);
-      for (std::size_t ic = 0; ic < dc.nx; ++ic) {
-        double sum = 0.0;
+#pragma omp parallel if (static_cast <Index>(d.n()) > kParallelCells)
+  {
+    std::vector<double> sums(dc.nx);
+#pragma omp for collapse(2) schedule(static)
+    for (Index kc = 0; kc < nzc; ++kc) {
+      for (Index jc = 0; jc < nyc; ++jc) {
+        const std::size_t ukc = static_cast<std::size_t>(kc), ujc = static_cast<std::size_t>(jc);
+        std::fill(sums.begin(), sums.end(), 0.0);
         for (std::size_t k = 2 * ukc; k < std::min(2 * ukc + 2, d.nz); ++k) {
           for (std::size_t j = 2 * ujc; j < std::min(2 * ujc + 2, d.ny); ++j) {
-            for (std::size_t i = 2 * ic; i < std::min(2 * ic + 2, d.nx); ++i) {
-              const std::size_t c = i + d.nx * (j + d.ny * k);
-              const Six g = f.at(c, i, j, k);
-              sum += static_cast<double>(b[c]) + neighbour_sum(g, x, c, i, j, k, d) -
-                     g.diagonal() * static_cast<double>(x[c]);
-            }
+            for_row(f, x, j, k, 0, 1, [&](std::size_t i, std::size_t c, double diag, double nb) {
+              sums[i / 2] += static_cast<double>(b[c]) + nb - diag * static_cast<double>(x[c]);
+            });
           }
         }
-        bc[ic + dc.nx * (ujc + dc.ny * ukc)] = static_cast<float>(sum);
+        float* out = bc + dc.nx * (ujc + dc.ny * ukc);
+        for (std::size_t ic = 0; ic < dc.nx; ++ic) out[ic] = static_cast<float>(sums[ic]);
       }
     }
   }

@@ -38,9 +38,29 @@ struct Level {
   }
 };
 
-/// Conductance coarsening: coarse face = 1/2 * (sum of the fine faces it covers).
+/// Series combination of the path from one coarse centre to the next through one fine column:
+/// half of the first aggregate (its internal face g_a, counted twice as wide), the crossing face g,
+/// half of the second (g_b). An internal face that is zero (the far child does not conduct) is
+/// replaced by the crossing face, so a path the fine grid has is never cut on the coarse one.
+inline double column_series(double g_a, double g, double g_b) {
+  if (g <= 0.0) return 0.0;
+  const double a = g_a > 0.0 ? g_a : g;
+  const double b = g_b > 0.0 ? g_b : g;
+  return 1.0 / (0.5 / a + 1.0 / g + 0.5 / b);
+}
+/// The same for a Dirichlet face: boundary face g then half of the aggregate (internal face g_a).
+inline double boundary_series(double g, double g_a) {
+  if (g <= 0.0) return 0.0;
+  const double a = g_a > 0.0 ? g_a : 0.5 * g;
+  return 1.0 / (1.0 / g + 0.5 / a);
+}
+
+/// Conductance coarsening. parallel_sum: coarse face = 1/2 * (sum of the fine faces it covers)
+/// (half the Galerkin operator). series: sum over the covered fine columns of the series
+/// conductance centre-to-centre, which sees resistive links inside the aggregates; both are exact
+/// for a uniform medium.
 template <class F>
-Level coarsen(const F& fine) {
+Level coarsen(const F& fine, bool series) {
   const Dims df = fine.d;
   Level level;
   level.d = coarsened(df);
@@ -52,6 +72,9 @@ Level coarsen(const F& fine) {
   level.active.assign(n, 0);
   level.b.assign(n, 0.0F);
   level.x.assign(n, 0.0F);
+  auto at = [&](std::size_t i, std::size_t j, std::size_t k) {
+    return fine.at(i + df.nx * (j + df.ny * k), i, j, k);
+  };
   const Index nzc = static_cast<Index>(dc.nz);
 #pragma omp parallel for schedule(static) if (df.n() > detail::kParallelCells)
   for (Index skc = 0; skc < nzc; ++skc) {
@@ -67,18 +90,35 @@ Level coarsen(const F& fine) {
               const std::size_t c = i + df.nx * (j + df.ny * k);
               any_active = any_active || fine.active(c);
               const Six g = fine.at(c, i, j, k);
-              if (i == 2 * ic) gx += g.w;
-              if (j == 2 * jc) gy += g.s;
-              if (k == 2 * kc) gz += g.b;
-              if (k + 1 == df.nz) gtop += g.t;
+              const bool second_x = i + 1 < df.nx, second_y = j + 1 < df.ny,
+                         second_z = k + 1 < df.nz;
+              if (i == 2 * ic && i > 0) {
+                gx += series ? column_series(at(i - 1, j, k).w, g.w, second_x ? g.e : 0.0)
+                             : 0.5 * g.w;
+              }
+              if (j == 2 * jc && j > 0) {
+                gy += series ? column_series(at(i, j - 1, k).s, g.s, second_y ? g.n : 0.0)
+                             : 0.5 * g.s;
+              }
+              if (k == 2 * kc) {
+                if (k > 0) {
+                  gz += series ? column_series(at(i, j, k - 1).b, g.b, second_z ? g.t : 0.0)
+                               : 0.5 * g.b;
+                } else {
+                  gz += series ? boundary_series(g.b, second_z ? g.t : 0.0) : 0.5 * g.b;
+                }
+              }
+              if (k + 1 == df.nz) {
+                gtop += series ? boundary_series(g.t, k > 2 * kc ? g.b : 0.0) : 0.5 * g.t;
+              }
             }
           }
         }
         level.active[cc] = any_active ? 1 : 0;
-        level.gx[cc] = static_cast<float>(0.5 * gx);
-        level.gy[cc] = static_cast<float>(0.5 * gy);
-        level.gz[cc] = static_cast<float>(0.5 * gz);
-        if (kc + 1 == dc.nz) level.gz[cc + dc.sxy()] = static_cast<float>(0.5 * gtop);
+        level.gx[cc] = static_cast<float>(gx);
+        level.gy[cc] = static_cast<float>(gy);
+        level.gz[cc] = static_cast<float>(gz);
+        if (kc + 1 == dc.nz) level.gz[cc + dc.sxy()] = static_cast<float>(gtop);
       }
     }
   }
@@ -175,11 +215,11 @@ struct VoxelMultigrid::Impl {
       coarse.build(ff);
       return;
     }
-    levels.push_back(coarsen(ff));
+    levels.push_back(coarsen(ff, options.series_coarsening));
     while (levels.back().d.n() > options.coarsest_cells) {
       const Dims d = levels.back().d;
       if (d.nx == 1 && d.ny == 1 && d.nz == 1) break;
-      levels.push_back(coarsen(levels.back().faces()));
+      levels.push_back(coarsen(levels.back().faces(), options.series_coarsening));
     }
     coarse.build(levels.back().faces());
   }

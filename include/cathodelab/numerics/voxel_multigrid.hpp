@@ -25,8 +25,9 @@
 namespace cathodelab::numerics {
 
 struct VoxelMultigridOptions {
-  int smoothing_sweeps = 1;           ///< red-black sweeps before and after each correction
+  int smoothing_sweeps = 2;           ///< red-black sweeps before and after each correction
   std::size_t coarsest_cells = 1000;  ///< stop coarsening at or below this many cells
+  bool series_coarsening = false;  ///< series (path-aware) coarsening; slower on contrast, see docs
 };
 
 class VoxelMultigrid final : public LinearOperator {

@@ -27,7 +27,7 @@ namespace cathodelab::transport {
 struct ConductivityOptions {
   double relative_tolerance = 1e-6;  ///< CG stops at ||b - A phi|| / ||b|| below this
   int max_iterations = 500;          ///< CG iteration limit
-  int smoothing_sweeps = 1;  ///< red-black Gauss-Seidel sweeps before/after each coarse correction
+  int smoothing_sweeps = 2;  ///< red-black Gauss-Seidel sweeps before/after each coarse correction
   bool throw_on_failure = true;  ///< a solve that does not converge throws core::NumericalError
 };
 
