@@ -166,7 +166,6 @@ Morphology analyze_morphology(const Microstructure& structure,
   const AreaOptions area_options{.estimator = options.area_estimator,
                                  .smoothing = options.area_smoothing,
                                  .periodic = {periodic, periodic, false}};
-  m.interface_area = interface_areas(labels, label_count, area_options);
 
   const auto active = active_label_set(structure, options);
   bool any_active = false;
@@ -174,6 +173,7 @@ Morphology analyze_morphology(const Microstructure& structure,
     any_active = any_active || (active[l] && counts[l] > 0);
   if (!any_active) {
     core::log_info("no active-material voxels: per-particle analysis skipped");
+    m.interface_area = interface_areas(labels, label_count, area_options);
     return m;
   }
 

@@ -53,7 +53,15 @@ class FaceWeigher {
  public:
   FaceWeigher(const core::Array3<T>& region, const AreaOptions& options)
       : region_(region), options_(options) {
-    for (int axis = 0; axis < 3; ++axis) windows_[axis] = window_for_axis(axis, options.smoothing);
+    const auto& grid = region.grid();
+    reach_ = static_cast<std::size_t>(std::ceil(3.0 * options.smoothing)) + 1;
+    for (int axis = 0; axis < 3; ++axis) {
+      windows_[axis] = window_for_axis(axis, options.smoothing);
+      for (const WindowPoint& p : windows_[axis]) {
+        linear_[axis].push_back(p.dx + static_cast<std::ptrdiff_t>(grid.nx()) *
+                                           (p.dy + static_cast<std::ptrdiff_t>(grid.ny()) * p.dz));
+      }
+    }
   }
 
   /// Projected area (in units of a voxel face) of the face between voxel (i,j,k) and its neighbour
@@ -61,18 +69,30 @@ class FaceWeigher {
   double weight(std::size_t i, std::size_t j, std::size_t k, int axis, T r, T s) const {
     if (options_.estimator == AreaEstimator::face_count) return 1.0;
     const auto& grid = region_.grid();
+    const auto& window = windows_[axis];
     double mx = 0.0, my = 0.0, mz = 0.0;
-    const auto ii = static_cast<std::ptrdiff_t>(i), jj = static_cast<std::ptrdiff_t>(j),
-               kk = static_cast<std::ptrdiff_t>(k);
-    for (const WindowPoint& p : windows_[axis]) {
-      const std::size_t x = wrap_or_clamp(ii + p.dx, grid.nx(), options_.periodic[0]);
-      const std::size_t y = wrap_or_clamp(jj + p.dy, grid.ny(), options_.periodic[1]);
-      const std::size_t z = wrap_or_clamp(kk + p.dz, grid.nz(), options_.periodic[2]);
-      const T value = region_(x, y, z);
+    auto add = [&](const WindowPoint& p, T value) {
       const double sign = value == s ? 1.0 : (value == r ? -1.0 : 0.0);
       mx += sign * p.rx;
       my += sign * p.ry;
       mz += sign * p.rz;
+    };
+    const bool interior = i >= reach_ && j >= reach_ && k >= reach_ && i + reach_ < grid.nx() &&
+                          j + reach_ < grid.ny() && k + reach_ < grid.nz();
+    if (interior) {
+      // Fast path: the whole window lies inside the box, plain index offsets.
+      const T* centre = region_.data() + grid.index(i, j, k);
+      const auto& offsets = linear_[axis];
+      for (std::size_t n = 0; n < window.size(); ++n) add(window[n], centre[offsets[n]]);
+    } else {
+      const auto ii = static_cast<std::ptrdiff_t>(i), jj = static_cast<std::ptrdiff_t>(j),
+                 kk = static_cast<std::ptrdiff_t>(k);
+      for (const WindowPoint& p : window) {
+        const std::size_t x = wrap_or_clamp(ii + p.dx, grid.nx(), options_.periodic[0]);
+        const std::size_t y = wrap_or_clamp(jj + p.dy, grid.ny(), options_.periodic[1]);
+        const std::size_t z = wrap_or_clamp(kk + p.dz, grid.nz(), options_.periodic[2]);
+        add(p, region_(x, y, z));
+      }
     }
     const double norm = std::sqrt(mx * mx + my * my + mz * mz);
     if (!(norm > 0.0)) return 1.0;
@@ -83,7 +103,9 @@ class FaceWeigher {
  private:
   const core::Array3<T>& region_;
   AreaOptions options_;
+  std::size_t reach_ = 0;
   std::array<std::vector<WindowPoint>, 3> windows_;
+  std::array<std::vector<std::ptrdiff_t>, 3> linear_;
 };
 
 /// Faces of slice k between different regions, in raster order of (voxel, axis).

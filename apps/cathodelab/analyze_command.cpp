@@ -1,0 +1,441 @@
+// `cathodelab analyze IMAGE_OR_DIR --voxel-size "1 um" --phase 0=pore --phase 1=Li6PS5Cl ... --out
+// DIR`: networks, percolation, active area and per-particle statistics of a labelled image, and the
+// effective ionic and electronic conductivities along the requested axes. Writes DIR/analysis.json
+// and DIR/particles_analysis.csv. Every phase spec is one of
+//   L=pore | L=void                   conducts nothing
+//   L=<library material>              conductivities from the materials library at --temperature
+//   L=ionic:<S/m>                     an explicit ionic conductor
+//   L=electronic:<S/m>                an explicit electronic conductor
+//   L=mixed:<ionic S/m>,<electronic S/m>
+#include "command.hpp"
+
+#include "cathodelab/core/error.hpp"
+#include "cathodelab/core/log.hpp"
+#include "cathodelab/core/suggest.hpp"
+#include "cathodelab/core/units.hpp"
+#include "cathodelab/io/analysis_writer.hpp"
+#include "cathodelab/io/material_library.hpp"
+#include "cathodelab/io/provenance.hpp"
+#include "cathodelab/materials/material_library.hpp"
+#include "cathodelab/microstructure/morphology.hpp"
+#include "cathodelab/transport/effective_conductivity.hpp"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cathodelab::apps {
+namespace {
+
+namespace fs = std::filesystem;
+using microstructure::Label;
+using microstructure::Network;
+using microstructure::PhaseRole;
+
+struct AnalyzeArgs {
+  std::string input;
+  std::string voxel_size;
+  std::vector<std::string> phases;
+  std::string active;
+  std::string axes = "x,y,z";
+  std::string temperature = "25 degC";
+  double stoichiometry = 1.0;
+  std::string min_conductivity = "1e-6 S/m";
+  std::string connectivity = "face";
+  bool periodic = false;
+  bool no_transport = false;
+  double tolerance = 1e-6;
+  std::string materials_dir;
+  std::string out;
+};
+
+struct AnalysisInput {
+  microstructure::Microstructure structure;
+};
+
+/// Reads the image (any format the io readers support) or a `cathodelab build` folder.
+AnalysisInput load_analysis_input(const std::string& path, const std::string& voxel_size) {
+  (void)voxel_size;
+  throw core::InputError("cannot read '" + path + "': image import is not available in this build",
+                         "input", "build cathodelab with the image readers");
+}
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+const char* role_name(PhaseRole role) {
+  switch (role) {
+    case PhaseRole::pore:
+      return "pore";
+    case PhaseRole::active:
+      return "active";
+    case PhaseRole::electrolyte:
+      return "electrolyte";
+    case PhaseRole::additive:
+      return "additive";
+    case PhaseRole::coating:
+      return "coating";
+    case PhaseRole::binder:
+      return "binder";
+    case PhaseRole::mixed:
+      return "mixed";
+  }
+  return "pore";
+}
+
+PhaseRole role_of(materials::MaterialClass c) {
+  using materials::MaterialClass;
+  switch (c) {
+    case MaterialClass::cathode_active:
+    case MaterialClass::dual_conducting_cathode:
+      return PhaseRole::active;
+    case MaterialClass::solid_electrolyte:
+    case MaterialClass::polymer_electrolyte:
+      return PhaseRole::electrolyte;
+    case MaterialClass::mixed_conductor:
+      return PhaseRole::mixed;
+    case MaterialClass::coating:
+      return PhaseRole::coating;
+    default:
+      return PhaseRole::additive;
+  }
+}
+
+Label parse_label(const std::string& text, const std::string& key) {
+  int value = -1;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || value < 0 || value > 255) {
+    throw core::InputError("'" + text + "' is not a label", key,
+                           "labels are integers 0..255, e.g. --phase 1=Li6PS5Cl");
+  }
+  return static_cast<Label>(value);
+}
+
+double parse_conductivity(const std::string& text, const std::string& key) {
+  const double value = core::parse_quantity_as(trim(text), core::dim::conductivity, key, "1 mS/cm");
+  if (!std::isfinite(value) || value < 0.0) {
+    throw core::InputError("conductivity '" + trim(text) + "' is not a finite value >= 0", key,
+                           "give e.g. \"1 mS/cm\" or \"0 S/m\"");
+  }
+  return value;
+}
+
+/// Loads the library only when a phase names a material.
+class LazyLibrary {
+ public:
+  explicit LazyLibrary(std::string dir) : dir_(std::move(dir)) {}
+  const materials::MaterialLibrary& get() {
+    if (!library_) {
+      library_ =
+          io::load_material_library(dir_.empty() ? io::default_materials_dir() : fs::path(dir_));
+    }
+    return *library_;
+  }
+
+ private:
+  std::string dir_;
+  std::optional<materials::MaterialLibrary> library_;
+};
+
+io::AnalysisPhase parse_phase(const std::string& spec, LazyLibrary& library,
+                              const materials::Conditions& conditions, PhaseRole& role) {
+  const std::string key = "--phase " + spec;
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos) {
+    throw core::InputError("malformed phase '" + spec + "'", "--phase",
+                           "write LABEL=MATERIAL or LABEL=ionic:<S/m>, LABEL=electronic:<S/m>, "
+                           "LABEL=mixed:<S/m>,<S/m>, LABEL=pore");
+  }
+  io::AnalysisPhase phase;
+  phase.label = parse_label(trim(spec.substr(0, eq)), key);
+  const std::string body = trim(spec.substr(eq + 1));
+  if (body.empty()) {
+    throw core::InputError("phase '" + spec + "' names nothing", key,
+                           "give a material or conductivities after '='");
+  }
+  const auto colon = body.find(':');
+  const std::string head = lower(trim(body.substr(0, colon)));
+  if (colon == std::string::npos && (head == "pore" || head == "void")) {
+    phase.name = head;
+    role = PhaseRole::pore;
+  } else if (colon != std::string::npos &&
+             (head == "ionic" || head == "electronic" || head == "mixed")) {
+    const std::string values = body.substr(colon + 1);
+    phase.name = body;
+    if (head == "ionic") {
+      phase.ionic_conductivity = parse_conductivity(values, key);
+      role = PhaseRole::electrolyte;
+    } else if (head == "electronic") {
+      phase.electronic_conductivity = parse_conductivity(values, key);
+      role = PhaseRole::additive;
+    } else {
+      const auto comma = values.find(',');
+      if (comma == std::string::npos) {
+        throw core::InputError("mixed phase '" + spec + "' needs two conductivities", key,
+                               "write LABEL=\"mixed:<ionic S/m>,<electronic S/m>\"");
+      }
+      phase.ionic_conductivity = parse_conductivity(values.substr(0, comma), key);
+      phase.electronic_conductivity = parse_conductivity(values.substr(comma + 1), key);
+      role = PhaseRole::mixed;
+    }
+  } else if (colon != std::string::npos) {
+    const std::vector<std::string> kinds{"ionic", "electronic", "mixed"};
+    core::throw_unknown("conductivity kind", head, kinds, key);
+  } else {
+    const materials::Material& material = library.get().find(body, key);
+    phase.name = material.name;
+    phase.material = material.name;
+    role = role_of(material.material_class);
+    if (material.ionic_conductivity) {
+      phase.ionic_conductivity =
+          material.value(&materials::Material::ionic_conductivity, conditions);
+    }
+    if (material.electronic_conductivity) {
+      phase.electronic_conductivity =
+          material.value(&materials::Material::electronic_conductivity, conditions);
+    }
+  }
+  phase.role = role_name(role);
+  return phase;
+}
+
+std::vector<core::Axis> parse_axes(const std::string& text) {
+  std::vector<core::Axis> axes;
+  std::string token;
+  const std::vector<std::string> valid{"x", "y", "z"};
+  auto flush = [&] {
+    const std::string t = lower(trim(token));
+    token.clear();
+    if (t.empty()) return;
+    if (t == "x")
+      axes.push_back(core::Axis::x);
+    else if (t == "y")
+      axes.push_back(core::Axis::y);
+    else if (t == "z")
+      axes.push_back(core::Axis::z);
+    else
+      core::throw_unknown("axis", t, valid, "--axes");
+  };
+  for (const char c : text) {
+    if (c == ',')
+      flush();
+    else
+      token += c;
+  }
+  flush();
+  return axes;
+}
+
+microstructure::Connectivity parse_connectivity(const std::string& text) {
+  const std::string t = lower(trim(text));
+  if (t == "face" || t == "6") return microstructure::Connectivity::face;
+  if (t == "edge" || t == "18") return microstructure::Connectivity::edge;
+  if (t == "vertex" || t == "26") return microstructure::Connectivity::vertex;
+  const std::vector<std::string> valid{"face", "edge", "vertex"};
+  core::throw_unknown("connectivity", t, valid, "--connectivity");
+}
+
+std::vector<Label> parse_labels(const std::string& text, const std::string& key) {
+  std::vector<Label> labels;
+  std::string token;
+  auto flush = [&] {
+    const std::string t = trim(token);
+    token.clear();
+    if (!t.empty()) labels.push_back(parse_label(t, key));
+  };
+  for (const char c : text) {
+    if (c == ',')
+      flush();
+    else
+      token += c;
+  }
+  flush();
+  return labels;
+}
+
+void run_analyze(const AnalyzeArgs& args) {
+  const double temperature =
+      core::parse_quantity_as(args.temperature, core::dim::temperature, "--temperature", "25 degC");
+  const double min_sigma = parse_conductivity(args.min_conductivity, "--min-conductivity");
+  const auto axes = parse_axes(args.axes);
+  const auto connectivity = parse_connectivity(args.connectivity);
+  const materials::Conditions conditions{.temperature = temperature,
+                                         .stoichiometry = args.stoichiometry};
+
+  // Phase table from the command line (label -> phase).
+  LazyLibrary library(args.materials_dir);
+  std::map<Label, io::AnalysisPhase> given;
+  std::map<Label, PhaseRole> roles;
+  for (const std::string& spec : args.phases) {
+    PhaseRole role = PhaseRole::pore;
+    io::AnalysisPhase phase = parse_phase(spec, library, conditions, role);
+    if (given.count(phase.label) != 0) {
+      throw core::InputError("label " + std::to_string(phase.label) + " is given twice", "--phase",
+                             "give each label once");
+    }
+    roles[phase.label] = role;
+    given[phase.label] = phase;
+  }
+
+  AnalysisInput input = load_analysis_input(args.input, args.voxel_size);
+  microstructure::Microstructure& structure = input.structure;
+  if (args.periodic) structure.set_periodic_in_plane(true);
+
+  // Labels present in the image must all have a phase.
+  std::array<bool, 256> present{};
+  for (const Label l : structure.labels().values()) present[l] = true;
+  const auto& build_phases = structure.phases();
+  for (std::size_t l = 0; l < 256; ++l) {
+    if (!present[l] || given.count(static_cast<Label>(l)) != 0) continue;
+    // A build folder describes its own phases; take them when not overridden.
+    if (l < build_phases.size() && !build_phases[l].material.empty()) {
+      PhaseRole role = build_phases[l].role;
+      auto phase = parse_phase(std::to_string(l) + "=" + build_phases[l].material, library,
+                               conditions, role);
+      role = build_phases[l].role;
+      phase.role = role_name(role);
+      roles[static_cast<Label>(l)] = role;
+      given[static_cast<Label>(l)] = phase;
+      continue;
+    }
+    std::string have;
+    for (const auto& [label, p] : given) have += (have.empty() ? "" : ", ") + std::to_string(label);
+    throw core::InputError("label " + std::to_string(l) + " occurs in the image but has no phase",
+                           "--phase",
+                           "add --phase " + std::to_string(l) +
+                               "=MATERIAL (or pore, ionic:<S/m>, ...); phases given for labels: " +
+                               (have.empty() ? "none" : have));
+  }
+
+  // Conductivity per label; values below the floor do not make a network.
+  const std::size_t label_count = given.empty() ? 1 : std::size_t{given.rbegin()->first} + 1;
+  std::vector<double> sigma_ion(label_count, 0.0), sigma_el(label_count, 0.0);
+  std::vector<microstructure::Phase> phase_table(label_count);
+  std::vector<io::AnalysisPhase> phase_records;
+  for (auto& [label, phase] : given) {
+    for (double* sigma : {&phase.ionic_conductivity, &phase.electronic_conductivity}) {
+      if (*sigma > 0.0 && *sigma < min_sigma) {
+        core::log_info(fmt::format(
+            "label {} ({}): {} conductivity {:.3g} S/m is below {} and "
+            "treated as 0",
+            label, phase.name, sigma == &phase.ionic_conductivity ? "ionic" : "electronic", *sigma,
+            args.min_conductivity));
+        *sigma = 0.0;
+      }
+    }
+    sigma_ion[label] = phase.ionic_conductivity;
+    sigma_el[label] = phase.electronic_conductivity;
+    phase_table[label] = {phase.name, phase.material, roles[label]};
+    phase_records.push_back(phase);
+  }
+  microstructure::Microstructure analysed(structure.labels(), phase_table);
+  if (structure.has_particle_ids()) analysed.set_particle_ids(structure.particle_ids());
+  analysed.set_periodic_in_plane(structure.periodic_in_plane());
+
+  microstructure::MorphologyOptions morph_options{.connectivity = connectivity};
+  if (!args.active.empty()) morph_options.active_labels = parse_labels(args.active, "--active");
+  core::log_info("analysing networks, interfaces and particles");
+  const auto morphology =
+      microstructure::analyze_morphology(analysed, sigma_ion, sigma_el, morph_options);
+
+  io::AnalysisRecord record;
+  record.source = args.input;
+  record.grid = structure.grid();
+  record.periodic_in_plane = structure.periodic_in_plane();
+  record.temperature = temperature;
+  record.connectivity = args.connectivity;
+  record.phases = phase_records;
+  record.morphology = &morphology;
+
+  if (!args.no_transport) {
+    const transport::ConductivityOptions solve_options{.relative_tolerance = args.tolerance};
+    for (const Network network : {Network::ionic, Network::electronic}) {
+      const auto& sigma = network == Network::ionic ? sigma_ion : sigma_el;
+      const auto& net = network == Network::ionic ? morphology.ionic : morphology.electronic;
+      for (const core::Axis axis : axes) {
+        io::NetworkAxisTransport entry{network, {}};
+        entry.result.axis = axis;
+        if (net.voxels == 0) {
+          // No conducting voxel: not percolating is the answer, nothing to solve.
+          entry.result.tortuosity_factor = std::numeric_limits<double>::infinity();
+          entry.result.stats.converged = true;
+          entry.result.stats.message = "no conducting voxel";
+        } else {
+          core::log_info(fmt::format("{} conductivity along {}",
+                                     microstructure::network_name(network),
+                                     "xyz"[static_cast<int>(axis)]));
+          entry.result =
+              transport::effective_conductivity(structure.labels(), sigma, axis, solve_options);
+        }
+        record.transport.push_back(entry);
+      }
+    }
+  } else {
+    record.warnings.push_back("effective conductivities not computed (--no-transport)");
+  }
+  record.provenance = io::collect_provenance(0);
+  const auto path = io::write_analysis(args.out, record);
+  core::log_info("wrote " + path.string());
+}
+
+void setup_analyze(CLI::App& parent) {
+  auto args = std::make_shared<AnalyzeArgs>();
+  auto* cmd = parent.add_subcommand(
+      "analyze",
+      "Networks, percolation, active area and effective conductivities of a labelled image");
+  cmd->add_option("input", args->input, "Labelled image, or a folder written by `cathodelab build`")
+      ->required();
+  cmd->add_option("--voxel-size", args->voxel_size, "Edge of a voxel, e.g. \"1 um\"");
+  cmd->add_option("--phase", args->phases,
+                  "LABEL=MATERIAL | LABEL=pore | LABEL=ionic:<S/m> | LABEL=electronic:<S/m> | "
+                  "LABEL=mixed:<S/m>,<S/m> (repeat per label)");
+  cmd->add_option(
+      "--active", args->active,
+      "Comma-separated labels of the active material (default: library cathode materials)");
+  cmd->add_option("--axes", args->axes, "Axes for effective conductivities")->capture_default_str();
+  cmd->add_option("--temperature", args->temperature, "Temperature for library conductivities")
+      ->capture_default_str();
+  cmd->add_option("--stoichiometry", args->stoichiometry,
+                  "Li fraction x of the active material for composition-dependent conductivities "
+                  "(1 = fully lithiated)")
+      ->capture_default_str();
+  cmd->add_option("--min-conductivity", args->min_conductivity,
+                  "Conductivities below this do not make a network (e.g. an electrolyte's "
+                  "electronic leakage)")
+      ->capture_default_str();
+  cmd->add_option("--connectivity", args->connectivity, "face (6), edge (18) or vertex (26)")
+      ->capture_default_str();
+  cmd->add_flag("--periodic", args->periodic, "Treat x and y as periodic (generated structures)");
+  cmd->add_flag("--no-transport", args->no_transport, "Skip the effective-conductivity solves");
+  cmd->add_option("--tolerance", args->tolerance, "Relative residual of the conductivity solves")
+      ->capture_default_str();
+  cmd->add_option("--materials", args->materials_dir, "Materials library folder");
+  cmd->add_option("--out", args->out, "Output folder")->required();
+  cmd->callback([args] { run_analyze(*args); });
+}
+
+const CommandRegistrar registrar{"analyze", setup_analyze};
+
+}  // namespace
+}  // namespace cathodelab::apps
