@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct Phase {
   std::string name;      ///< label name shown to users, e.g. "NCM811"
   std::string material;  ///< materials-library name, or empty when conductivities are explicit
   PhaseRole role = PhaseRole::pore;
+  /// Explicit conductivities (imported images whose labels map to numbers instead of a library
+  /// material); empty = take them from the material.
+  std::optional<double> ionic_conductivity;       ///< [S/m]
+  std::optional<double> electronic_conductivity;  ///< [S/m]
 };
 
 enum class ParticleShape : std::uint8_t { sphere, fibre };
@@ -41,6 +46,10 @@ struct Particle {
   std::array<double, 3> axis{};     ///< unit vector along a fibre (zero for spheres)
   double length = 0.0;              ///< [m] fibre length (zero for spheres)
   double coating_thickness = 0.0;   ///< [m] shell thickness around this particle (0 = none)
+  /// Label of the coating phase around this particle (-1 = none). When the coating is thinner
+  /// than about a voxel it exists only here (an interface property), not as voxels.
+  int coating_phase = -1;
+  bool coating_voxelized = false;  ///< whether the shell is drawn as voxels of coating_phase
 };
 
 class Microstructure {
