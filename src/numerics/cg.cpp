@@ -11,7 +11,7 @@ namespace cathodelab::numerics {
 
 void IdentityOperator::apply(std::span<const double> x, std::span<double> y) const {
   const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(n_);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > 32768)
   for (std::ptrdiff_t i = 0; i < n; ++i) y[i] = x[i];
 }
 
@@ -66,7 +66,7 @@ namespace {
 double dot(std::span<const double> a, std::span<const double> b) {
   const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(a.size());
   double sum = 0.0;
-#pragma omp parallel for reduction(+ : sum) schedule(static)
+#pragma omp parallel for reduction(+ : sum) schedule(static) if (n > 32768)
   for (std::ptrdiff_t i = 0; i < n; ++i) sum += a[i] * b[i];
   return sum;
 }
@@ -82,14 +82,14 @@ core::SolveStats cg(const LinearOperator& A, const LinearOperator& M, std::span<
   std::vector<double> r(n), z(n), p(n), q(n);
 
   A.apply(x, q);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > 32768)
   for (std::ptrdiff_t i = 0; i < sn; ++i) r[i] = b[i] - q[i];
   const double b_norm = std::sqrt(dot(b, b));
   CgMonitor monitor(options, b_norm);
   double r_norm = std::sqrt(dot(r, r));
   int iteration = 0;
   if (b_norm == 0.0) {  // the solution of A x = 0 is x = 0
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > 32768)
     for (std::ptrdiff_t i = 0; i < sn; ++i) x[i] = 0.0;
     r_norm = 0.0;
     monitor.record(0, 0.0);
@@ -110,7 +110,7 @@ core::SolveStats cg(const LinearOperator& A, const LinearOperator& M, std::span<
       }
       const double alpha = rz / pq;
       double rr = 0.0;
-#pragma omp parallel for reduction(+ : rr) schedule(static)
+#pragma omp parallel for reduction(+ : rr) schedule(static) if (sn > 32768)
       for (std::ptrdiff_t i = 0; i < sn; ++i) {
         x[i] += alpha * p[i];
         r[i] -= alpha * q[i];
@@ -123,7 +123,7 @@ core::SolveStats cg(const LinearOperator& A, const LinearOperator& M, std::span<
       const double rz_new = dot(r, z);
       const double beta = rz_new / rz;
       rz = rz_new;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > 32768)
       for (std::ptrdiff_t i = 0; i < sn; ++i) p[i] = z[i] + beta * p[i];
     }
   }
