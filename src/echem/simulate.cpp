@@ -2,6 +2,7 @@
 #include "cathodelab/echem/simulate.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/numerics/dae_linearization.hpp"
 #include "cathodelab/numerics/ida_solver.hpp"
 #include "p2d_model.hpp"
 
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace cathodelab::echem {
 namespace {
@@ -316,6 +318,102 @@ double open_circuit_voltage(const CellParameters& parameters) {
   validate(parameters);
   Runner runner(parameters, {});
   return runner.rest_voltage();
+}
+
+ImpedanceSpectrum impedance(const CellParameters& parameters, const ImpedanceOptions& options) {
+  validate(parameters);
+  CATHODELAB_REQUIRE(options.frequencies >= 1 && options.min_frequency > 0.0 &&
+                         options.max_frequency >= options.min_frequency,
+                     "impedance needs a positive frequency range");
+  SimulationOptions sim;
+  sim.mesh = options.mesh;
+  Runner runner(parameters, sim);
+  runner.rest_voltage();
+  P2dModel& model = runner.model();
+  const auto y = runner.y();
+  const auto yp = runner.yp();
+  const auto lin = numerics::linearize(model, 0.0, y, yp);
+  // Input: the applied current density enters only through the control row I - I_set = 0, so
+  // dF/dI_set = -e_I and the response to dI_set = 1 solves (i w M + J) x = e_I.
+  std::vector<double> b(model.size(), 0.0);
+  b[static_cast<std::size_t>(model.current_index())] = 1.0;
+  // Output: V is linear in y (collector potential minus ohmic terms); its gradient by differences.
+  std::vector<double> c(model.size(), 0.0);
+  {
+    std::vector<double> yy(y.begin(), y.end());
+    const double v0 = model.voltage(yy);
+    for (std::size_t i = 0; i < yy.size(); ++i) {
+      const double h = 1e-6;
+      yy[i] += h;
+      c[i] = (model.voltage(yy) - v0) / h;
+      yy[i] -= h;
+    }
+  }
+  ImpedanceSpectrum spectrum;
+  std::vector<double> omegas;
+  const int n = options.frequencies;
+  for (int k = 0; k < n; ++k) {
+    const double fraction = n == 1 ? 0.0 : static_cast<double>(k) / (n - 1);
+    const double f =
+        options.max_frequency * std::pow(options.min_frequency / options.max_frequency, fraction);
+    spectrum.frequency.push_back(f);
+    omegas.push_back(2.0 * std::numbers::pi * f);
+  }
+  const auto response = numerics::frequency_response(lin, b, c, omegas);
+  for (const auto& dv : response) {
+    const std::complex<double> z = -dv / parameters.area;  // V = U - Z I
+    spectrum.real.push_back(z.real());
+    spectrum.imaginary.push_back(z.imag());
+  }
+  return spectrum;
+}
+
+GittResult gitt(const CellParameters& parameters, const GittOptions& options) {
+  CATHODELAB_REQUIRE(
+      options.pulses >= 1 && options.pulse_duration > 0.0 && options.rest_duration > 0.0,
+      "GITT needs at least one pulse and positive durations");
+  const std::string verb = options.c_rate >= 0.0 ? "Discharge" : "Charge";
+  const std::string pulse =
+      fmt::format("{} at {}C for {} s", verb, std::abs(options.c_rate), options.pulse_duration);
+  const std::string rest = fmt::format("Rest for {} s", options.rest_duration);
+  const Experiment experiment =
+      parse_experiment(fmt::format("({}; {}) x {}", pulse, rest, options.pulses));
+  GittResult g;
+  g.cell = simulate(parameters, experiment, options.simulation);
+  double radius = 0.0;
+  for (const auto& k : parameters.positive.particles) radius = std::max(radius, k.radius);
+  const auto& steps = g.cell.steps;
+  double previous_rest_voltage =
+      steps.empty() ? 0.0 : steps.front().start_voltage - steps.front().ir_drop;
+  for (std::size_t s = 0; s + 1 < steps.size(); s += 2) {
+    const auto& pulse_step = steps[s];
+    const auto& rest_step = steps[s + 1];
+    if (pulse_step.termination != "time" || rest_step.termination != "time") break;
+    GittPulse p;
+    p.pulse = static_cast<int>(s / 2);
+    p.delta_steady_voltage = rest_step.end_voltage - previous_rest_voltage;
+    p.delta_transient_voltage = pulse_step.end_voltage - pulse_step.start_voltage;
+    const double ratio =
+        p.delta_transient_voltage != 0.0 ? p.delta_steady_voltage / p.delta_transient_voltage : 0.0;
+    p.diffusivity = 4.0 / (std::numbers::pi * options.pulse_duration) * std::pow(radius / 3.0, 2) *
+                    ratio * ratio;
+    // Average positive stoichiometry after the pulse from the charge passed.
+    const double moles_per_ah = 3600.0 / faraday_constant;
+    double capacity_moles = 0.0;
+    for (const auto& k : parameters.positive.particles) {
+      capacity_moles += parameters.area * parameters.positive.thickness * k.volume_fraction *
+                        parameters.positive.utilizable_fraction *
+                        parameters.positive.material.max_concentration;
+    }
+    double passed = 0.0;
+    for (std::size_t q = 0; q <= s; q += 2)
+      passed += steps[q].capacity * (options.c_rate >= 0 ? 1.0 : -1.0);
+    p.stoichiometry =
+        parameters.positive.initial_stoichiometry + passed * moles_per_ah / capacity_moles;
+    g.pulses.push_back(p);
+    previous_rest_voltage = rest_step.end_voltage;
+  }
+  return g;
 }
 
 }  // namespace cathodelab::echem

@@ -234,6 +234,8 @@ IdaSolver::IdaSolver(const DaeSystem& system, IdaOptions options)
   check(IDASetId(s.ida, s.id), "IDASetId");
   check(IDASetMaxNumSteps(s.ida, s.options.max_steps), "IDASetMaxNumSteps");
   check(IDASetMaxOrd(s.ida, s.options.max_order), "IDASetMaxOrd");
+  check(IDASetSuppressAlg(s.ida, s.options.suppress_algebraic_error ? SUNTRUE : SUNFALSE),
+        "IDASetSuppressAlg");
   if (s.options.max_step > 0.0) check(IDASetMaxStep(s.ida, s.options.max_step), "IDASetMaxStep");
   s.matrix = SUNSparseMatrix(
       n, n, static_cast<sunindextype>(std::max<std::size_t>(s.pattern.nonzeros(), 1)), CSC_MAT,
@@ -333,7 +335,12 @@ std::span<const double> IdaSolver::yp() const noexcept {
   return view(impl_->yp, impl_->n);
 }
 core::SolveStats IdaSolver::stats() const {
-  return impl_->stats(true, "ok");
+  return impl_->stats(
+      true, fmt::format("{} steps, {} residual evaluations ({} for Jacobians), {} "
+                        "Jacobians, {} colours, {} error-test and {} convergence failures",
+                        impl_->steps(), impl_->residuals(), impl_->fd_residuals, impl_->jacobians(),
+                        impl_->colour_count, impl_->counter(IDAGetNumErrTestFails),
+                        impl_->counter(IDAGetNumNonlinSolvConvFails)));
 }
 long IdaSolver::residual_evaluations() const {
   return impl_->residuals();

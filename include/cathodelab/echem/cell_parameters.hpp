@@ -67,7 +67,7 @@ struct ActiveMaterial {
 struct PorousElectrode {
   double thickness = 60e-6;  ///< [m]
   double porosity = 0.3;     ///< [-] electrolyte volume fraction
-  std::vector<ParticleClass> particles{ParticleClass{}};
+  std::vector<ParticleClass> particles = std::vector<ParticleClass>(1);
   ActiveMaterial material;
   /// Fraction of the active material connected to both networks (the rest does not cycle) [-].
   double utilizable_fraction = 1.0;

@@ -29,7 +29,9 @@ struct Mesh {
 struct SimulationOptions {
   Mesh mesh;
   double relative_tolerance = 1e-6;
-  double absolute_tolerance = 1e-8;  ///< scaled per unknown kind (potentials [V]; see p2d.md)
+  /// Scaled per unknown kind: [V] for potentials, times c_max or c_e0 for concentrations, times the
+  /// 1C current density for currents (docs/theory/p2d.md).
+  double absolute_tolerance = 1e-6;
   /// Times [s] at which spatial profiles are stored (each inside the simulated span).
   std::vector<double> profile_times;
   /// Keep one row per internal solver step (true) or only step ends (false, for long cycling).

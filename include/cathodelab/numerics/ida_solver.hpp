@@ -25,6 +25,9 @@ struct IdaOptions {
   double max_step = 0.0;                    ///< [same unit as t] 0 = no limit
   long max_steps = 100000;                  ///< per advance() call
   int max_order = 5;
+  /// Leave algebraic components out of the local error test (they follow the differential ones;
+  /// their accuracy is set by the Newton tolerance).
+  bool suppress_algebraic_error = true;
 };
 
 /// Why advance() returned.
