@@ -411,9 +411,11 @@ Quantity parse_quantity(std::string_view text) {
 
 double parse_quantity_as(std::string_view text, Dimension expected, std::string_view key,
                          std::string_view example) {
-  const std::string key_path(key);
-  const std::string example_text =
-      example.empty() ? std::string() : " (e.g. \"" + std::string(example) + "\")";
+  // Strings for messages are built only on the error paths: the success path allocates nothing.
+  const auto key_path = [key] { return std::string(key); };
+  const auto example_text = [example] {
+    return example.empty() ? std::string() : " (e.g. \"" + std::string(example) + "\")";
+  };
   Quantity quantity;
   try {
     quantity = parse_quantity(text);
@@ -428,25 +430,24 @@ double parse_quantity_as(std::string_view text, Dimension expected, std::string_
         fix += (fix.ends_with('?') ? " Or " : "; ") + like;
       }
     }
-    throw InputError(error.problem(), key_path, fix, error.where());
+    throw InputError(error.problem(), key_path(), fix, error.where());
   }
   if (quantity.dimension == expected) return quantity.value;
   const std::string_view trimmed = trim(text);
   const bool bare = trimmed.find_first_not_of("0123456789.eE+- \t") == std::string_view::npos;
   if (bare) {
-    throw InputError("number " + quoted(trimmed) + " without a unit", key_path,
-                     "write it with a unit of " + describe(expected) + example_text);
+    throw InputError("number " + quoted(trimmed) + " without a unit", key_path(),
+                     "write it with a unit of " + describe(expected) + example_text());
   }
   throw InputError("expected " + describe(expected) + " but " + quoted(trimmed) + " is " +
                        describe(quantity.dimension),
-                   key_path, "write it with a unit of " + describe(expected) + example_text);
+                   key_path(), "write it with a unit of " + describe(expected) + example_text());
 }
 
 double parse_c_rate(std::string_view text, std::string_view key) {
   const std::string_view whole = trim(text);
-  const std::string key_path(key);
-  const auto refuse = [&](const std::string& problem) {
-    throw InputError(problem, key_path,
+  const auto refuse = [key](const std::string& problem) {
+    throw InputError(problem, std::string(key),
                      "write a C-rate like \"C/10\", \"0.5C\", \"2 C\" or \"1C\"");
   };
   if (whole.empty()) refuse("empty C-rate");
