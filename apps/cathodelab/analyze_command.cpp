@@ -14,6 +14,7 @@
 #include "cathodelab/core/suggest.hpp"
 #include "cathodelab/core/units.hpp"
 #include "cathodelab/io/analysis_writer.hpp"
+#include "cathodelab/io/image_io.hpp"
 #include "cathodelab/io/material_library.hpp"
 #include "cathodelab/io/provenance.hpp"
 #include "cathodelab/materials/material_library.hpp"
@@ -63,11 +64,34 @@ struct AnalysisInput {
   microstructure::Microstructure structure;
 };
 
-/// Reads the image (any format the io readers support) or a `cathodelab build` folder.
-AnalysisInput load_analysis_input(const std::string& path, const std::string& voxel_size) {
-  (void)voxel_size;
-  throw core::InputError("cannot read '" + path + "': image import is not available in this build",
-                         "input", "build cathodelab with the image readers");
+/// Reads the image (any format io::read_label_values supports) or the labels.tif of a
+/// `cathodelab build` folder. Image values are the labels the --phase options refer to.
+AnalysisInput load_analysis_input(const std::string& path, const std::string& voxel_size_text) {
+  fs::path image = path;
+  if (fs::is_directory(image) && fs::exists(image / "labels.tif")) image = image / "labels.tif";
+  if (voxel_size_text.empty()) {
+    throw core::InputError("no voxel size given", "--voxel-size", "add e.g. --voxel-size \"1 um\"");
+  }
+  const double voxel_size =
+      core::parse_quantity_as(voxel_size_text, core::dim::length, "--voxel-size", "1 um");
+  if (!(voxel_size > 0.0) || !std::isfinite(voxel_size)) {
+    throw core::InputError("voxel size '" + voxel_size_text + "' is not positive", "--voxel-size",
+                           "give e.g. \"1 um\"");
+  }
+  const core::Array3<std::int32_t> values = io::read_label_values(image);
+  core::Grid3 grid = values.grid();
+  grid.voxel_size = voxel_size;
+  core::Array3<Label> labels(grid, 0);
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    const std::int32_t value = values[v];
+    if (value < 0 || value > 255) {
+      throw core::InputError("image value " + std::to_string(value) + " is not a label 0..255",
+                             "input", "relabel the image with values 0..255");
+    }
+    labels[v] = static_cast<Label>(value);
+  }
+  std::vector<microstructure::Phase> phases(256);
+  return {microstructure::Microstructure(std::move(labels), std::move(phases))};
 }
 
 std::string trim(std::string_view text) {

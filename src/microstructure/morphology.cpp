@@ -239,8 +239,17 @@ Morphology analyze_morphology(const Microstructure& structure,
     }
     if (!ionic && !electronic && !other_particle) particle.pore_area += area;
   };
+  // One pass over the faces of the particle-region image gives both the per-particle areas and the
+  // label interface areas (every label interface is also a region interface; faces between two
+  // particles of one label are not label interfaces).
+  m.interface_area = {label_count, std::vector<double>(label_count * label_count, 0.0)};
   visit_interface_faces(regions.region, area_options,
                         [&](std::size_t a, std::size_t b, double area) {
+                          const std::size_t la = labels[a], lb = labels[b];
+                          if (la != lb) {
+                            m.interface_area.area[la * label_count + lb] += area;
+                            m.interface_area.area[lb * label_count + la] += area;
+                          }
                           const std::ptrdiff_t pa = particle_of(a);
                           const std::ptrdiff_t pb = particle_of(b);
                           if (pa >= 0) add_face(static_cast<std::size_t>(pa), b, area);

@@ -28,3 +28,82 @@ cathodelab_analyze_expect(duplicate_label 2 "label 1 is given twice"
   analyze none.npy --voxel-size "1 um" --phase 1=pore --phase "1=ionic:1 S/m" --out ${ANALYZE_OUT}/bad)
 cathodelab_analyze_expect(unknown_axis 2 "unknown axis .w."
   analyze none.npy --voxel-size "1 um" --phase 0=pore --axes x,w --out ${ANALYZE_OUT}/bad)
+cathodelab_analyze_expect(bad_connectivity 2 "unknown connectivity .vertx..*did you mean .vertex."
+  analyze none.npy --voxel-size "1 um" --phase 0=pore --connectivity vertx --out ${ANALYZE_OUT}/bad)
+
+# End to end on a 24^3 image written by plain Python (no numpy needed): five CAM spheres (label 2)
+# in a random electrolyte (label 1, 60 % of the rest) and pores (label 0).
+file(MAKE_DIRECTORY ${ANALYZE_OUT})
+file(WRITE ${ANALYZE_OUT}/make_image.py [=[
+import random, struct, sys
+n = 24
+random.seed(3)
+img = bytearray(n * n * n)
+centres = [(6, 6, 6), (18, 12, 6), (12, 12, 16), (6, 18, 18), (18, 18, 20)]
+for k in range(n):
+    for j in range(n):
+        for i in range(n):
+            x, y, z = i + 0.5, j + 0.5, k + 0.5
+            v = i + n * (j + n * k)  # Fortran order: element [i, j, k] = voxel (x=i, y=j, z=k)
+            if any((x - a) ** 2 + (y - b) ** 2 + (z - c) ** 2 <= 36 for a, b, c in centres):
+                img[v] = 2
+            elif random.random() < 0.6:
+                img[v] = 1
+header = "{'descr': '|u1', 'fortran_order': True, 'shape': (%d, %d, %d), }" % (n, n, n)
+header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + bytes(img))
+]=])
+file(WRITE ${ANALYZE_OUT}/check_analysis.py [=[
+import csv, json, math, sys
+out, expect_particles = sys.argv[1], int(sys.argv[2])
+solved = sys.argv[3] if len(sys.argv) > 3 else "xyz"  # axes with a conductivity solve
+def no_nan(x):
+    raise ValueError("non-finite number in analysis.json: " + x)
+a = json.load(open(out + "/analysis.json"), parse_constant=no_nan)
+for net in ("ionic", "electronic"):
+    for axis in "xyz":
+        r = a["Networks"][net][axis]
+        assert 0 <= r["Percolating fraction"] <= 1 and "Volume fraction" in r
+        if axis not in solved:
+            assert "Effective conductivity [S.m-1]" not in r
+            continue
+        for key in ("Volume fraction", "Percolating fraction", "Effective conductivity [S.m-1]",
+                    "Tortuosity factor", "Converged", "Iterations", "Relative residual"):
+            assert key in r, (net, axis, key)
+        assert 0 <= r["Percolating fraction"] <= 1
+        assert r["Converged"] is True
+        if r["Percolates"]:
+            assert r["Tortuosity factor"] >= 1 - 1e-9, r
+            assert abs(r["Current in [A]"] - r["Current out [A]"]) <= 1e-3 * abs(r["Current in [A]"])
+        else:
+            assert r["Effective conductivity [S.m-1]"] == 0 and r["Tortuosity factor"] is None
+am = a["Active material"]
+assert am["Particle count"] == expect_particles, am["Particle count"]
+assert 0 <= am["Utilizable fraction"] <= 1 and 0 <= am["Active area fraction"] <= 1
+rows = list(csv.DictReader(open(out + "/particles_analysis.csv")))
+assert len(rows) == expect_particles
+total = sum(float(r["Volume [m3]"]) for r in rows)
+assert math.isclose(total / (24 ** 3 * 0.5e-6 ** 3), am["Volume fraction"], rel_tol=1e-9)
+print("analysis ok")
+]=])
+add_test(NAME cli.analyze.make_image
+  COMMAND ${Python3_EXECUTABLE} ${ANALYZE_OUT}/make_image.py ${ANALYZE_OUT}/small.npy)
+set_tests_properties(cli.analyze.make_image PROPERTIES FIXTURES_SETUP analyze_image LABELS cli)
+
+add_test(NAME cli.analyze.library_phases
+  COMMAND bash -c "\"$0\" analyze \"$1\" --voxel-size '0.5 um' --phase 0=pore --phase 1=Li6PS5Cl --phase 2=NCM811 --temperature '25 degC' --out \"$2\" && \"$3\" \"$4\" \"$2\" 2"
+    ${CATHODELAB_EXE} ${ANALYZE_OUT}/small.npy ${ANALYZE_OUT}/library ${Python3_EXECUTABLE}
+    ${ANALYZE_OUT}/check_analysis.py)
+add_test(NAME cli.analyze.explicit_phases
+  COMMAND bash -c "\"$0\" analyze \"$1\" --voxel-size '0.5 um' --phase 0=void --phase '1=ionic:1 S/m' --phase '2=mixed:0.073 S/m,10 S/m' --active 2 --axes z --out \"$2\" && \"$3\" \"$4\" \"$2\" 2 z"
+    ${CATHODELAB_EXE} ${ANALYZE_OUT}/small.npy ${ANALYZE_OUT}/explicit ${Python3_EXECUTABLE}
+    ${ANALYZE_OUT}/check_analysis.py)
+cathodelab_analyze_expect(label_without_phase 2 "label 2 occurs in the image but has no phase"
+  analyze ${ANALYZE_OUT}/small.npy --voxel-size "1 um" --phase 0=pore --phase 1=Li6PS5Cl
+  --out ${ANALYZE_OUT}/bad)
+cathodelab_analyze_expect(missing_voxel_size 2 "no voxel size given"
+  analyze ${ANALYZE_OUT}/small.npy --phase 0=pore --out ${ANALYZE_OUT}/bad)
+set_tests_properties(cli.analyze.library_phases cli.analyze.explicit_phases
+  cli.analyze.label_without_phase cli.analyze.missing_voxel_size
+  PROPERTIES FIXTURES_REQUIRED analyze_image LABELS cli)

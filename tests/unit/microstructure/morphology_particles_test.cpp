@@ -71,6 +71,32 @@ TEST(MorphologyParticles, CamAtTheCollectorBesideASpanningElectrolyteIsUtilizabl
   EXPECT_DOUBLE_EQ(m.summary.utilizable_fraction, 1.0);
   EXPECT_DOUBLE_EQ(m.summary.active_area_fraction, 3.0 / 13.0);
   EXPECT_DOUBLE_EQ(m.summary.specific_active_area, 3 * face / (512 * h * h * h));
+  // label interfaces come from the same faces
+  EXPECT_DOUBLE_EQ(m.interface_area.between(2, 1), 3 * face);
+  EXPECT_DOUBLE_EQ(m.interface_area.between(2, 0), 10 * face);
+  EXPECT_DOUBLE_EQ(m.interface_area.of(2), 13 * face);
+  EXPECT_DOUBLE_EQ(m.interface_area.between(1, 0), (4 * 8 - 3) * face);  // 8-voxel column, 4 sides
+}
+
+TEST(MorphologyParticles, LabelInterfacesMatchTheLabelOnlyComputation) {
+  core::Array3<Label> labels({{10, 10, 10}, h}, 0);
+  for (std::size_t k = 0; k < 10; ++k)
+    for (std::size_t j = 0; j < 10; ++j)
+      for (std::size_t i = 0; i < 10; ++i) {
+        auto d = [](std::size_t n) { return static_cast<double>(n) - 4.5; };
+        const double r2 = d(i) * d(i) + d(j) * d(j) + d(k) * d(k);
+        if (r2 < 9)
+          labels(i, j, k) = 2;
+        else if (k < 3)
+          labels(i, j, k) = 1;
+      }
+  const auto m = analyze_morphology(make(labels), sigma_ion, sigma_el);
+  const auto direct = interface_areas(labels, 5);
+  for (Label a = 0; a < 5; ++a) {
+    for (Label b = 0; b < 5; ++b)
+      EXPECT_NEAR(m.interface_area.between(a, b), direct.between(a, b), 1e-24);
+  }
+  EXPECT_GT(m.interface_area.between(2, 1), 0.0);
 }
 
 TEST(MorphologyParticles, ElectrolyteCutFromTheSeparatorGivesContactButNoActiveArea) {
