@@ -390,13 +390,15 @@ void P2dModel::events(double /*t*/, std::span<const double> y, std::span<const d
       for (std::size_t k = 0; k < b.classes.size(); ++k) {
         const double sto =
             surface_concentration(b, k, class_index(i, k), y, yp) / mat.max_concentration;
-        low = std::min(low, sto - mat.min_stoichiometry);
-        high = std::min(high, mat.max_stoichiometry - sto);
+        // A margin keeps the kinetics away from c_s = 0 or c_max, where i0 vanishes and a following
+        // rest would have no consistent state.
+        low = std::min(low, sto - std::max(mat.min_stoichiometry, 1e-3));
+        high = std::min(high, std::min(mat.max_stoichiometry, 1.0 - 1e-3) - sto);
       }
     }
   }
-  g[3] = low;
-  g[4] = high;
+  g[3] = limits_.guard_emptied ? low : 1.0;
+  g[4] = limits_.guard_filled ? high : 1.0;
 }
 
 std::vector<double> P2dModel::initial_state() const {

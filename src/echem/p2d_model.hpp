@@ -26,6 +26,8 @@ struct Limits {
   double lower_voltage = -1e300;  ///< [V]
   double upper_voltage = 1e300;   ///< [V]
   double min_current = -1.0;      ///< [A/m^2] |I| below ends the step; < 0 disabled
+  bool guard_emptied = true;      ///< end the step when a particle surface empties
+  bool guard_filled = true;       ///< end the step when a particle surface fills
 };
 
 struct Block {  // a porous electrode
@@ -55,6 +57,8 @@ class P2dModel final : public numerics::DaeSystem {
   [[nodiscard]] std::vector<bool> differential_mask() const override;
   [[nodiscard]] numerics::SparsityPattern sparsity() const override;
   [[nodiscard]] std::size_t event_count() const override { return 5; }
+  /// Every event function is positive while the state is admissible: only falling crossings count.
+  [[nodiscard]] std::vector<int> event_directions() const override { return {-1, -1, -1, -1, -1}; }
   void events(double t, std::span<const double> y, std::span<const double> yp,
               std::span<double> g) const override;
 

@@ -179,6 +179,13 @@ class Runner {
         l.upper_voltage = std::min(l.upper_voltage, *step.voltage_limit);
       }
     }
+    // A rest relaxes the particles (and its double-layer current may still move the surface a
+    // little): no stoichiometry guard. A current step guards the side it drives towards.
+    const bool current_type = step.mode == StepMode::current || step.mode == StepMode::c_rate ||
+                              step.mode == StepMode::current_density ||
+                              step.mode == StepMode::power;
+    l.guard_filled = step.mode != StepMode::rest && (!current_type || step.direction > 0.0);
+    l.guard_emptied = step.mode != StepMode::rest && (!current_type || step.direction < 0.0);
     if (step.current_limit) {
       l.min_current =
           to_current_density(step.current_limit->value, step.current_limit->mode, p_, nominal);

@@ -266,6 +266,10 @@ void IdaSolver::set_events_enabled(bool enabled) {
   s.events_enabled = enabled;
   const auto count = enabled ? static_cast<int>(s.system->event_count()) : 0;
   check(IDARootInit(s.ida, count, count > 0 ? event_callback : nullptr), "IDARootInit");
+  auto directions = s.system->event_directions();
+  if (count > 0 && directions.size() == static_cast<std::size_t>(count)) {
+    check(IDASetRootDirection(s.ida, directions.data()), "IDASetRootDirection");
+  }
 }
 
 void IdaSolver::reset(double t0, std::span<const double> y0, std::span<const double> yp0) {

@@ -64,6 +64,9 @@ class DaeSystem {
 
   /// Number of event functions; an integration stops where one of them crosses zero.
   [[nodiscard]] virtual std::size_t event_count() const { return 0; }
+  /// Per event: -1 only falling crossings end an integration, +1 only rising, 0 both. Empty = all
+  /// 0.
+  [[nodiscard]] virtual std::vector<int> event_directions() const { return {}; }
   virtual void events(double /*t*/, std::span<const double> /*y*/, std::span<const double> /*yp*/,
                       std::span<double> /*g*/) const {}
 };
