@@ -47,10 +47,10 @@ class BrokenFile : public ::testing::Test {
 
   std::string error_of(const std::string& text, const std::string& folder = "cathode_active") {
     fs::create_directories(dir_ / folder);
-    const fs::path file = dir_ / folder / "X.toml";
-    std::ofstream(file) << text;
+    const fs::path written = dir_ / folder / "X.toml";
+    std::ofstream(written) << text;
     try {
-      (void)io::load_material_file(file);
+      (void)io::load_material_file(written);
     } catch (const cl::InputError& error) {
       return error.what();
     }
@@ -324,4 +324,23 @@ TEST(MaterialsCommand, ListShowAndUnknownName) {
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
   EXPECT_TRUE(contains(unknown.output, "unknown material 'NCM812'; did you mean 'NCM811'?"))
       << unknown.output;
+}
+
+TEST_F(BrokenFile, DimensionlessValuesMayBePlainNumbersButNotDimensionalOnes) {
+  // Inline tables before [density], so that they are top-level keys.
+  const std::string head = "name = \"X\"\nclass = \"cathode_active\"\n";
+  const std::string density = "[density]\nvalue = \"4.75 g/cm^3\"\nsource = \"doi:10.0000/x\"\n";
+  const fs::path path = dir_ / "cathode_active" / "Y.toml";
+  std::ofstream(path) << head << "poisson_ratio = { value = 0.3, source = \"doi:10.0000/x\" }\n"
+                      << "transference_number = { value = 1, source = \"doi:10.0000/x\" }\n"
+                      << density;
+  const m::Material material = io::load_material_file(path);
+  EXPECT_DOUBLE_EQ(material.value("poisson_ratio"), 0.3);
+  EXPECT_DOUBLE_EQ(material.value("transference_number"), 1.0);
+  const std::string message =
+      error_of(head + "hardness = { value = 2, source = \"x\" }\n" + density);
+  EXPECT_TRUE(contains(message, file() + ":3:22: key 'hardness.value': number '2' without a unit"))
+      << message;
+  const std::string plain = error_of(head + "hardness = \"2 GPa\"\n" + density);
+  EXPECT_TRUE(contains(plain, "key 'hardness': must be a table")) << plain;
 }
