@@ -85,6 +85,7 @@ study::MaterialData to_material_data(const materials::Material& m, const std::st
   if (!d.average_voltage) d.average_voltage = mean_ocp(m);
   d.cost_per_mass = materials::cost_per_mass(m);
   d.source = source;
+  d.record = std::make_shared<const materials::Material>(m);
   return d;
 }
 

@@ -1,6 +1,9 @@
 #include "cathodelab/study/stage.hpp"
 
+#include "cathodelab/study/analysis_stage.hpp"
+#include "cathodelab/study/cell_stage.hpp"
 #include "cathodelab/study/design_calculator.hpp"
+#include "cathodelab/study/microstructure_stage.hpp"
 
 #include <fmt/format.h>
 
@@ -142,7 +145,7 @@ std::shared_ptr<const Stage> design_calculator_stage() {
 StageList standard_stages() {
   // Later capabilities append here, in pipeline order (microstructure, morphology, transport,
   // homogenize, cell model).
-  return {design_calculator_stage()};
+  return {design_calculator_stage(), microstructure_stage(), analysis_stage(), cell_stage()};
 }
 
 void validate(const std::vector<Design>& designs, const StageList& stages) {

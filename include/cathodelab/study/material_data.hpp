@@ -3,7 +3,10 @@
 // resolved design do not depend on how the library stores its property models.
 #pragma once
 
+#include "cathodelab/materials/material.hpp"
+
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -34,6 +37,9 @@ struct MaterialData {
   std::optional<double> average_voltage;       ///< mean OCP vs Li/Li+ over the usable window [V]
   std::optional<double> cost_per_mass;  ///< material cost [$.kg-1]; absent = unknown, never 0
   std::string source;                   ///< where the numbers come from (file or "inline")
+  /// The full library record (OCP table, diffusivity, conductivities) for the microstructure,
+  /// analysis and cell stages; null for a material defined only inline in the study file.
+  std::shared_ptr<const materials::Material> record;
 };
 
 /// Every material known to a study, by name.

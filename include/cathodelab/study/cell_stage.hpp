@@ -1,0 +1,31 @@
+// The cell stage: a design -> study::homogenize -> the P2D cell model (echem::simulate) under the
+// design's [protocol] experiment sentences, plus an optional rate test.
+//
+// The effective properties come from the analysis stage when the design has a microstructure, and
+// from Bruggeman estimates otherwise (texts "Effective property source" says which). Outputs:
+//   table "Voltage curve": "Time [s]", "Voltage [V]", "Current [A]", "Discharge capacity [A.h]",
+//     "Discharge capacity [mA.h.g-1]" (per active-material mass);
+//   scalars "Discharge capacity [mA.h.g-1]", "Discharge capacity [mA.h.cm-2]", "Mean discharge
+//     voltage [V]", "Energy [W.h]" (first cycle's discharge steps);
+//   with protocol.rate_test = ["C/10", "1C", "5C"]: one fresh discharge from the charged state per
+//     rate down to protocol.rate_test_cutoff (default "2.5 V"), scalars "Capacity at 1C
+//     [mA.h.g-1]" (the rate as written), table "Rate capability" and one table
+//     "Rate test at 1C" per rate (capacity and voltage).
+// A solver failure fails the design with the step, time and reason (the sweep goes on). A cathode
+// whose networks do not percolate is a result: capacity 0 and the reason in texts "Cell result".
+// A rate too high to start (the cut-off is violated by the first IR drop) gives capacity 0.
+#pragma once
+
+#include "cathodelab/study/stage.hpp"
+
+#include <memory>
+#include <string_view>
+
+namespace cathodelab::study {
+
+inline constexpr std::string_view cell_stage_name = "cell";
+
+/// The stage (applies when the design has [protocol] experiment sentences or a rate test).
+[[nodiscard]] std::shared_ptr<const Stage> cell_stage();
+
+}  // namespace cathodelab::study

@@ -1,0 +1,160 @@
+#include "cathodelab/study/analysis_stage.hpp"
+
+#include "cathodelab/core/error.hpp"
+#include "cathodelab/study/microstructure_stage.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+namespace cathodelab::study {
+namespace {
+
+namespace ms = microstructure;
+
+/// The solve along z, or the non-percolating answer when no voxel conducts at all (the solver
+/// refuses an image without conductor; for a cathode that is a result, not an input error).
+transport::EffectiveConductivity solve_z(const ms::Microstructure& structure,
+                                         const std::vector<double>& sigma,
+                                         const std::vector<double>& label_fractions) {
+  bool any = false;
+  for (std::size_t label = 0; label < sigma.size() && label < label_fractions.size(); ++label) {
+    any = any || (sigma[label] > 0.0 && label_fractions[label] > 0.0);
+  }
+  if (!any) {
+    transport::EffectiveConductivity none;
+    none.tortuosity_factor = std::numeric_limits<double>::infinity();
+    none.stats.converged = true;
+    none.stats.message = "no conducting voxel";
+    return none;
+  }
+  return transport::effective_conductivity(structure.labels(), sigma, core::Axis::z);
+}
+
+void add_solve(DesignResult& result, const std::string& network,
+               const transport::EffectiveConductivity& e) {
+  auto& s = result.scalars;
+  const std::string title =
+      std::string(1, static_cast<char>(std::toupper(network[0]))) + network.substr(1);
+  s["Effective " + network + " conductivity [S.m-1]"] = e.effective_conductivity;
+  s[title + " percolating fraction [-]"] = e.percolating_fraction;
+  if (e.percolates && std::isfinite(e.tortuosity_factor)) {
+    s[title + " tortuosity factor [-]"] = e.tortuosity_factor;
+  } else {
+    result.texts[title + " tortuosity factor [-]"] = "infinite (does not percolate)";
+  }
+  s[title + " solver converged [-]"] = e.stats.converged ? 1.0 : 0.0;
+  s[title + " solver iterations [-]"] = e.stats.iterations;
+}
+
+}  // namespace
+
+LabelConductivities label_conductivities(const ms::Microstructure& structure,
+                                         const Design& design) {
+  const double temperature = design.cell.conditions.temperature;
+  const MaterialTable& table = *design.materials;
+  LabelConductivities out;
+  for (const auto& phase : structure.phases()) {
+    double ionic = 0.0;
+    double electronic = 0.0;
+    if (phase.role != ms::PhaseRole::pore && !phase.material.empty()) {
+      const auto it = table.find(phase.material);
+      if (it == table.end()) {
+        throw core::InputError(
+            "phase '" + phase.name + "' uses unknown material '" + phase.material + "'",
+            "microstructure", "use a material of the library");
+      }
+      if (it->second.record) {
+        const auto& record = *it->second.record;
+        ionic = property_or_zero(record, &materials::Material::ionic_conductivity, temperature);
+        electronic =
+            property_or_zero(record, &materials::Material::electronic_conductivity, temperature);
+      }
+    }
+    out.ionic.push_back(phase.ionic_conductivity.value_or(ionic));
+    out.electronic.push_back(phase.electronic_conductivity.value_or(electronic));
+  }
+  return out;
+}
+
+EffectiveCathodeProperties AnalysisResult::effective_properties() const {
+  EffectiveCathodeProperties e;
+  e.ionic_conductivity = ionic.effective_conductivity;
+  e.electronic_conductivity = electronic.effective_conductivity;
+  e.active_area = utilizable_active_area;
+  e.utilizable_fraction = morphology.utilizable_fraction;
+  e.source = "microstructure";
+  return e;
+}
+
+AnalysisResult analyze(const ms::Microstructure& structure,
+                       const LabelConductivities& conductivities) {
+  AnalysisResult out;
+  out.conductivities = conductivities;
+  const ms::Morphology morphology =
+      ms::analyze_morphology(structure, conductivities.ionic, conductivities.electronic);
+  out.morphology = morphology.summary;
+  out.ionic_spanning_fraction = morphology.ionic.spanning_fraction;
+  out.electronic_spanning_fraction = morphology.electronic.spanning_fraction;
+  const auto& grid = structure.grid();
+  const double box_volume = static_cast<double>(grid.size()) * grid.voxel_volume();
+  double area = 0.0;
+  for (const auto& particle : morphology.particles) {
+    if (particle.utilizable()) area += particle.active_area;
+  }
+  out.utilizable_active_area = box_volume > 0.0 ? area / box_volume : 0.0;
+  const std::vector<double> fractions = structure.volume_fractions();
+  out.ionic = solve_z(structure, conductivities.ionic, fractions);
+  out.electronic = solve_z(structure, conductivities.electronic, fractions);
+  return out;
+}
+
+namespace {
+
+class AnalysisStage final : public Stage {
+ public:
+  [[nodiscard]] std::string_view name() const override { return analysis_stage_name; }
+
+  [[nodiscard]] bool applies(const Design& design) const override {
+    return design.cell.microstructure.has_value();
+  }
+
+  void run(const Design& design, DesignResult& result) const override {
+    const auto structure = microstructure_payload(result);
+    if (!structure) return;  // nothing generated (the microstructure stage did not run)
+    auto analysis = std::make_shared<AnalysisResult>(
+        analyze(*structure, label_conductivities(*structure, design)));
+    add_solve(result, "ionic", analysis->ionic);
+    add_solve(result, "electronic", analysis->electronic);
+    const auto& m = analysis->morphology;
+    auto& s = result.scalars;
+    s["Utilizable active material fraction [-]"] = m.utilizable_fraction;
+    s["Ion-reachable active material fraction [-]"] = m.ion_reachable_fraction;
+    s["Electron-reachable active material fraction [-]"] = m.electron_reachable_fraction;
+    s["Active area per volume [m-1]"] = analysis->utilizable_active_area;
+    s["Active area fraction [-]"] = m.active_area_fraction;
+    s["Active material surface per volume [m-1]"] = m.specific_cam_surface_area;
+    s["Active particles [-]"] = static_cast<double>(m.particle_count);
+    s["Ionic network spanning fraction [-]"] = analysis->ionic_spanning_fraction;
+    s["Electronic network spanning fraction [-]"] = analysis->electronic_spanning_fraction;
+    result.payloads[std::string(analysis_stage_name)] =
+        std::shared_ptr<const AnalysisResult>(std::move(analysis));
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const Stage> analysis_stage() {
+  return std::make_shared<AnalysisStage>();
+}
+
+std::shared_ptr<const AnalysisResult> analysis_payload(const DesignResult& result) {
+  const auto it = result.payloads.find(std::string(analysis_stage_name));
+  if (it == result.payloads.end()) return nullptr;
+  const auto* p = std::any_cast<std::shared_ptr<const AnalysisResult>>(&it->second);
+  return p == nullptr ? nullptr : *p;
+}
+
+}  // namespace cathodelab::study

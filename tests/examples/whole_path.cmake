@@ -1,0 +1,46 @@
+# examples/01_whole_path end to end through the CLI: every design ok, designs.csv carries the
+# columns of the microstructure, analysis and cell stages, and the report is written.
+# This file adds the test when included by tests/CMakeLists.txt and is the check itself when run
+# with `cmake -P` (CMAKE_SCRIPT_MODE_FILE set).
+if(CMAKE_SCRIPT_MODE_FILE)
+  file(REMOVE_RECURSE "${OUT}")
+  execute_process(
+    COMMAND "${EXE}" run "${SRC}/examples/01_whole_path/study.toml" --out "${OUT}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cathodelab run exited with ${rc}\n${stdout}\n${stderr}")
+  endif()
+  file(READ "${OUT}/designs.csv" csv)
+  foreach(column
+      "Measured volume fraction NCM811 [-]"
+      "Effective ionic conductivity [S.m-1]"
+      "Effective electronic conductivity [S.m-1]"
+      "Ionic tortuosity factor [-]"
+      "Utilizable active material fraction [-]"
+      "Active area per volume [m-1]"
+      "Discharge capacity [mA.h.g-1]"
+      "Mean discharge voltage [V]"
+      "Energy [W.h]"
+      "Capacity at C/10 [mA.h.g-1]"
+      "Capacity at 1C [mA.h.g-1]"
+      "Effective property source")
+    string(FIND "${csv}" "${column}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "designs.csv lacks the column '${column}':\n${csv}")
+    endif()
+  endforeach()
+  string(REGEX MATCHALL ",ok," ok_rows "${csv}")
+  list(LENGTH ok_rows ok_count)
+  if(NOT ok_count EQUAL 2)
+    message(FATAL_ERROR "expected 2 designs with status ok, found ${ok_count}:\n${csv}")
+  endif()
+  if(NOT EXISTS "${OUT}/report/index.html")
+    message(FATAL_ERROR "no report at ${OUT}/report/index.html")
+  endif()
+  return()
+endif()
+
+add_test(NAME examples.whole_path
+  COMMAND ${CMAKE_COMMAND} -DEXE=${CATHODELAB_EXE} -DSRC=${PROJECT_SOURCE_DIR}
+          -DOUT=${CMAKE_CURRENT_BINARY_DIR}/examples_whole_path -P ${CMAKE_CURRENT_LIST_FILE})
+set_tests_properties(examples.whole_path PROPERTIES LABELS example TIMEOUT 300)
