@@ -50,7 +50,7 @@ struct AnalyzeArgs {
   std::string active;
   std::string axes = "x,y,z";
   std::string temperature = "25 degC";
-  double stoichiometry = 1.0;
+  double stoichiometry = 0.5;
   std::string min_conductivity = "1e-6 S/m";
   std::string connectivity = "face";
   bool periodic = false;
@@ -418,6 +418,7 @@ void run_analyze(const AnalyzeArgs& args) {
   } else {
     record.warnings.push_back("effective conductivities not computed (--no-transport)");
   }
+  record.slice_images = io::write_network_slices(args.out, morphology);
   record.provenance = io::collect_provenance(0);
   const auto path = io::write_analysis(args.out, record);
   core::log_info("wrote " + path.string());
@@ -442,7 +443,7 @@ void setup_analyze(CLI::App& parent) {
       ->capture_default_str();
   cmd->add_option("--stoichiometry", args->stoichiometry,
                   "Li fraction x of the active material for composition-dependent conductivities "
-                  "(1 = fully lithiated)")
+                  "(1 = fully lithiated; 0.5 as in `cathodelab run`)")
       ->capture_default_str();
   cmd->add_option("--min-conductivity", args->min_conductivity,
                   "Conductivities below this do not make a network (e.g. an electrolyte's "

@@ -2,6 +2,7 @@
 
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/io/csv.hpp"
+#include "cathodelab/io/microstructure_writer.hpp"
 #include "cathodelab/io/result_sink.hpp"
 
 #include <nlohmann/json.hpp>
@@ -151,6 +152,15 @@ std::string analysis_to_json(const AnalysisRecord& record, int indent) {
   }
   j["Active material"] = am;
 
+  if (!record.slice_images.empty()) {
+    ordered_json slices;
+    slices["Files"] = record.slice_images;
+    slices["Colours"] = {
+        {"spanning", "green"}, {"dead end", "yellow"},    {"opposite face only", "purple"},
+        {"isolated", "red"},   {"boundary only", "grey"}, {"not in the network", "dark grey"}};
+    slices["Orientation"] = "x-z slices: separator (z = L) at the top, collector at the bottom";
+    j["Slice images"] = slices;
+  }
   j["Warnings"] = record.warnings;
   ordered_json provenance = ordered_json::object();
   for (const auto& [key, value] : record.provenance) provenance[key] = value;
@@ -177,6 +187,28 @@ std::string particles_to_csv(const microstructure::Morphology& morphology) {
                   p.reachable_by_electrons ? "1" : "0", p.utilizable() ? "1" : "0"});
   }
   return out;
+}
+
+std::vector<std::string> write_network_slices(const std::filesystem::path& out_dir,
+                                              const microstructure::Morphology& morphology) {
+  using microstructure::PhaseRole;
+  // The microstructure slice writer colours by role; one role per connection class gives the
+  // legend above (index = VoxelConnection).
+  const std::vector<microstructure::Phase> classes{
+      {"outside", "", PhaseRole::pore},         {"spanning", "", PhaseRole::coating},
+      {"dead end", "", PhaseRole::electrolyte}, {"opposite only", "", PhaseRole::mixed},
+      {"isolated", "", PhaseRole::additive},    {"boundary only", "", PhaseRole::binder}};
+  std::vector<std::string> files;
+  for (const auto* net : {&morphology.ionic, &morphology.electronic}) {
+    if (net->connection.size() == 0) continue;
+    const std::string name(microstructure::network_name(net->network));
+    const auto dir = out_dir / "slices" / name;
+    std::filesystem::create_directories(dir);
+    const microstructure::Microstructure image(net->connection, classes);
+    for (const auto& file : write_slice_pngs(dir, image))
+      files.push_back("slices/" + name + "/" + file);
+  }
+  return files;
 }
 
 std::filesystem::path write_analysis(const std::filesystem::path& out_dir,

@@ -85,6 +85,10 @@ rows = list(csv.DictReader(open(out + "/particles_analysis.csv")))
 assert len(rows) == expect_particles
 total = sum(float(r["Volume [m3]"]) for r in rows)
 assert math.isclose(total / (24 ** 3 * 0.5e-6 ** 3), am["Volume fraction"], rel_tol=1e-9)
+import os
+for f in a["Slice images"]["Files"]:
+    assert open(os.path.join(out, f), "rb").read(8) == b"\x89PNG\r\n\x1a\n", f
+assert len(a["Slice images"]["Files"]) == 4
 print("analysis ok")
 ]=])
 add_test(NAME cli.analyze.make_image

@@ -45,6 +45,7 @@ struct AnalysisRecord {
   const microstructure::Morphology* morphology = nullptr;  ///< required
   std::vector<NetworkAxisTransport> transport;             ///< may be empty
   std::vector<std::string> warnings;                       ///< recorded in the file too
+  std::vector<std::string> slice_images;  ///< relative paths written by write_network_slices
   Provenance provenance;
 };
 
@@ -52,6 +53,13 @@ struct AnalysisRecord {
 [[nodiscard]] std::string analysis_to_json(const AnalysisRecord& record, int indent = 2);
 /// particles_analysis.csv text (header + one row per particle).
 [[nodiscard]] std::string particles_to_csv(const microstructure::Morphology& morphology);
+
+/// Mid-plane slices (x-y at mid z, x-z at mid y) of each network's connection classes:
+/// DIR/slices/<network>/slice_{xy,xz}_mid.png, coloured spanning green, dead end yellow, opposite
+/// face only purple, isolated red, boundary only grey, not in the network dark. Returns the paths
+/// relative to DIR.
+std::vector<std::string> write_network_slices(const std::filesystem::path& out_dir,
+                                              const microstructure::Morphology& morphology);
 
 /// Writes DIR/analysis.json and DIR/particles_analysis.csv (creating DIR); returns the json path.
 std::filesystem::path write_analysis(const std::filesystem::path& out_dir,
