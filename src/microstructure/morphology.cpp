@@ -2,6 +2,7 @@
 
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/core/log.hpp"
+#include "cathodelab/core/memory.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -116,6 +117,12 @@ void check_conductivities(std::span<const double> sigma_ion, std::span<const dou
 
 }  // namespace
 
+std::size_t morphology_memory_bytes(std::size_t voxels) noexcept {
+  // two connection maps (2 B) + particle regions (4 B) + labelling parent and cluster ids (8 B)
+  // + masks (2 B) per voxel
+  return 16 * voxels;
+}
+
 Histogram make_histogram(std::span<const double> values, std::span<const double> volumes, double lo,
                          double hi, std::size_t bins) {
   CATHODELAB_REQUIRE(bins > 0, "a histogram needs at least one bin");
@@ -151,6 +158,7 @@ Morphology analyze_morphology(const Microstructure& structure,
   const NetworkOptions network_options{.connectivity = options.connectivity,
                                        .periodic_in_plane = periodic};
   const std::size_t label_count = sigma_ion_by_label.size();
+  core::require_memory(morphology_memory_bytes(grid.size()), "the morphology analysis");
 
   Morphology m;
   m.ionic = analyze_network(labels, sigma_ion_by_label, Network::ionic, network_options);

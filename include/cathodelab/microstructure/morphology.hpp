@@ -110,6 +110,10 @@ struct Morphology {
                                             std::span<const double> sigma_el_by_label,
                                             const MorphologyOptions& options = {});
 
+/// [byte] peak memory of analyze_morphology for `voxels` voxels beyond the structure itself
+/// (checked with core::require_memory before allocating).
+[[nodiscard]] std::size_t morphology_memory_bytes(std::size_t voxels) noexcept;
+
 /// Equal-width histogram of `values` over [lo, hi] (values outside are clamped into the end bins),
 /// with per-bin volume fractions from `volumes`.
 [[nodiscard]] Histogram make_histogram(std::span<const double> values,
