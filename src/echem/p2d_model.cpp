@@ -168,8 +168,9 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
     const double i_faradaic = current - anode_dl * yp[idx_anode_];
     if (binary_) {
       const double tp = el.transference_number(c_first, temperature);
-      // Li+ flux into the electrolyte equals the faradaic current / F.
-      c_face = c_first - (i_faradaic / faraday_constant - tp * current / faraday_constant) * 0.5 *
+      // Li+ flux into the electrolyte equals the faradaic current / F:
+      // N0 = -D (c_first - c_face) / (h/2) + t+ I / F.
+      c_face = c_first + (i_faradaic / faraday_constant - tp * current / faraday_constant) * 0.5 *
                              h_[0] / diff[0];
       c_face = std::max(c_face, 1e-6 * c0);
       nflux[0] = i_faradaic / faraday_constant;

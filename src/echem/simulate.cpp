@@ -162,6 +162,10 @@ class Runner {
     ts.discharge_capacity.push_back(model_.charge(y) * p_.area / 3600.0);
     ts.step.push_back(step);
     ts.cycle.push_back(cycle);
+    if (options_.record_inventory) {
+      ts.lithium_particles.push_back(model_.lithium_in_particles(y) * p_.area);
+      ts.lithium_electrolyte.push_back(model_.lithium_in_electrolyte(y) * p_.area);
+    }
   }
 
   Limits limits_of(const Step& step, double v_now, double nominal) const {

@@ -254,6 +254,10 @@ IdaSolver::IdaSolver(const DaeSystem& system, IdaOptions options)
   check(IDASetLinearSolver(s.ida, s.linear_solver, s.matrix), "IDASetLinearSolver");
   check(IDASetJacFn(s.ida, jacobian_callback), "IDASetJacFn");
   check(IDASetNoInactiveRootWarn(s.ida), "IDASetNoInactiveRootWarn");
+  // Strongly nonlinear algebraic parts (exponential kinetics after a jump of the applied current)
+  // need more Newton iterations than IDACalcIC's defaults (4 iterations, 4 Jacobians).
+  check(IDASetMaxNumItersIC(s.ida, 50), "IDASetMaxNumItersIC");
+  check(IDASetMaxNumJacsIC(s.ida, 20), "IDASetMaxNumJacsIC");
   set_events_enabled(true);
 }
 

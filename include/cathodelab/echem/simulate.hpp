@@ -36,6 +36,8 @@ struct SimulationOptions {
   std::vector<double> profile_times;
   /// Keep one row per internal solver step (true) or only step ends (false, for long cycling).
   bool record_every_step = true;
+  /// Also record the lithium inventory per row (Timeseries::lithium_*), for conservation checks.
+  bool record_inventory = false;
 };
 
 /// One row per recorded time.
@@ -46,6 +48,10 @@ struct Timeseries {
   std::vector<double> discharge_capacity;  ///< [A h] integral of the current
   std::vector<int> step;                   ///< 0-based step index
   std::vector<int> cycle;                  ///< 0-based cycle index
+  /// With SimulationOptions::record_inventory: lithium in the particles of both electrodes and in
+  /// the electrolyte [mol].
+  std::vector<double> lithium_particles;
+  std::vector<double> lithium_electrolyte;
 };
 
 struct StepSummary {

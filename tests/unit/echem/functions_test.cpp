@@ -1,0 +1,100 @@
+// Expression evaluator, monotone tables, parameter validation and step failures.
+#include "cathodelab/echem/functions.hpp"
+#include "cathodelab/echem/expression.hpp"
+#include "cathodelab/echem/simulate.hpp"
+
+#include "cathodelab/core/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace cathodelab::echem {
+namespace {
+
+TEST(Expression, EvaluatesArithmeticAndFunctions) {
+  const auto e =
+      Expression::parse("2*x^2 - 3/x + exp(-x)*tanh(T/300) + sqrt(4) - -1 + 2**3", {"x", "T"});
+  const double x = 1.5;
+  const double t = 330.0;
+  EXPECT_NEAR(e(x, t), 2 * x * x - 3 / x + std::exp(-x) * std::tanh(t / 300) + 2 + 1 + 8, 1e-12);
+  EXPECT_NEAR(Expression::parse("-x^2", {"x"})(3.0), -9.0, 1e-15);  // unary minus binds looser
+  EXPECT_NEAR(Expression::parse("2^-1", {"x"})(0.0), 0.5, 1e-15);
+  EXPECT_NEAR(Expression::parse("exp(34700/R*(1/298.15 - 1/T))", {"T"})(298.15), 1.0, 1e-14);
+  EXPECT_NEAR(Expression::parse("max(x, 2) + log10(100)", {"x"})(1.0), 4.0, 1e-14);
+}
+
+TEST(Expression, ErrorsGiveColumnAndSuggestion) {
+  try {
+    (void)Expression::parse("1 + tnah(x)", {"x"}, "positive.material.ocp");
+    FAIL();
+  } catch (const core::InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("column 5"), std::string::npos) << m;
+    EXPECT_NE(m.find("tanh"), std::string::npos) << m;
+    EXPECT_EQ(e.key_path(), "positive.material.ocp");
+  }
+  EXPECT_THROW((void)Expression::parse("(x + 1", {"x"}), core::InputError);
+  EXPECT_THROW((void)Expression::parse("x + y", {"x"}), core::InputError);
+}
+
+TEST(MonotoneTable, InterpolatesWithoutOvershootAndRefusesUnsortedX) {
+  const MonotoneTable t({0.0, 0.5, 0.6, 1.0}, {4.2, 3.8, 3.79, 3.0});
+  EXPECT_DOUBLE_EQ(t(0.5), 3.8);
+  double previous = t(0.0);
+  for (int i = 1; i <= 1000; ++i) {
+    const double v = t(i / 1000.0);
+    EXPECT_LE(v, previous + 1e-15);
+    previous = v;
+  }
+  EXPECT_EQ(t.monotonicity(), -1);
+  EXPECT_THROW(MonotoneTable({0.0, 0.5, 0.4}, {1, 2, 3}), core::InputError);
+}
+
+CellParameters simple_cell() {
+  CellParameters p;
+  p.positive.material.open_circuit_potential =
+      Function1([](double x) { return 4.2 - x; }, "linear");
+  p.positive.initial_stoichiometry = 0.3;
+  p.lower_voltage_limit = 3.0;
+  p.upper_voltage_limit = 4.3;
+  return p;
+}
+
+TEST(CellParameters, NegativeThicknessIsRefusedWithItsKey) {
+  auto p = simple_cell();
+  p.positive.thickness = -1e-6;
+  try {
+    validate(p);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.key_path(), "positive.thickness");
+  }
+}
+
+TEST(Simulate, CutOffViolatedAtTheStartIsAFailureThatKeepsEarlierSteps) {
+  const auto p = simple_cell();  // OCV = 3.9 V
+  const auto r = simulate(p, parse_experiment("Rest for 10 s; Charge at 1C until 3.5 V"));
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(r.failure->step, 1);
+  EXPECT_NE(r.failure->reason.find("already violated"), std::string::npos) << r.failure->reason;
+  ASSERT_EQ(r.steps.size(), 2U);
+  EXPECT_EQ(r.steps[0].termination, "time");
+  EXPECT_FALSE(r.timeseries.time.empty());
+  for (double v : r.timeseries.voltage) EXPECT_TRUE(std::isfinite(v));
+}
+
+TEST(Simulate, VoltageCutOffEndsTheStepExactly) {
+  const auto p = simple_cell();
+  const auto r =
+      simulate(p, parse_experiment("Discharge at 1C until 3.6 V; Hold at 3.6 V until C/10"));
+  ASSERT_FALSE(r.failure) << r.failure->reason;
+  EXPECT_EQ(r.steps[0].termination, "lower voltage cut-off");
+  EXPECT_NEAR(r.steps[0].end_voltage, 3.6, 1e-8);
+  EXPECT_EQ(r.steps[1].termination, "current cut-off");
+  EXPECT_NEAR(std::abs(r.timeseries.current.back()), 0.1 * nominal_capacity(p),
+              1e-6 * nominal_capacity(p));
+}
+
+}  // namespace
+}  // namespace cathodelab::echem
