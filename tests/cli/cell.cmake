@@ -1,0 +1,27 @@
+# `cathodelab cell`: a discharge writes its files; bad inputs exit with code 2 and a clear message.
+set(cell_params ${PROJECT_SOURCE_DIR}/data/parameters)
+add_test(NAME cli.cell.discharge_writes_results
+  COMMAND ${CMAKE_COMMAND} -E env ${CATHODELAB_EXE} cell ${cell_params}/NCM811_Li6PS5Cl_Li.toml
+          --experiment "Discharge at 1C until 3.0 V; Rest for 10 minutes" --impedance --frequencies 10
+          --profile-times 600 --out ${CMAKE_CURRENT_BINARY_DIR}/cell_discharge)
+add_test(NAME cli.cell.discharge_files_exist
+  COMMAND ${CMAKE_COMMAND} -E cat ${CMAKE_CURRENT_BINARY_DIR}/cell_discharge/timeseries.csv
+          ${CMAKE_CURRENT_BINARY_DIR}/cell_discharge/summary.json
+          ${CMAKE_CURRENT_BINARY_DIR}/cell_discharge/impedance.csv
+          ${CMAKE_CURRENT_BINARY_DIR}/cell_discharge/profiles.csv)
+set_tests_properties(cli.cell.discharge_files_exist PROPERTIES DEPENDS cli.cell.discharge_writes_results
+  PASS_REGULAR_EXPRESSION "Discharge capacity \\[mA.h.g-1\\].*lower voltage cut-off|Discharge capacity \\[mA.h.g-1\\].*particle surface")
+add_test(NAME cli.cell.marquis2019_dfn
+  COMMAND ${CATHODELAB_EXE} cell ${cell_params}/Marquis2019.toml --experiment "Discharge at 1C until 3.105 V"
+          --out ${CMAKE_CURRENT_BINARY_DIR}/cell_marquis)
+add_test(NAME cli.cell.bad_experiment_suggests
+  COMMAND ${CATHODELAB_EXE} cell ${cell_params}/Marquis2019.toml --experiment "Dischrage at 1C until 3 V"
+          --out ${CMAKE_CURRENT_BINARY_DIR}/cell_bad)
+set_tests_properties(cli.cell.bad_experiment_suggests PROPERTIES WILL_FAIL FALSE
+  PASS_REGULAR_EXPRESSION "did you mean 'Discharge'")
+add_test(NAME cli.cell.cutoff_violated_at_start_exits_2
+  COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/Marquis2019.toml
+          -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_violated
+          -P ${CMAKE_CURRENT_LIST_DIR}/cell_expect_exit_2.cmake.txt)
+set_tests_properties(cli.cell.cutoff_violated_at_start_exits_2 PROPERTIES
+  PASS_REGULAR_EXPRESSION "already violated")
