@@ -320,7 +320,6 @@ study::StudySpec load_study(const fs::path& file, const LoadStudyOptions& option
 
   InputTree tree;
   KeyPath prefix;
-  toml::table body = root;
   // [study]
   if (const auto* s = root.get("study")) {
     if (!s->is_table()) {
@@ -346,7 +345,6 @@ study::StudySpec load_study(const fs::path& file, const LoadStudyOptions& option
                          detail::location(file_name, key.source()));
       }
     }
-    body.erase("study");
   }
   if (spec.name.empty()) spec.name = file.stem().string();
   // [sweep] or [[sweep]]
@@ -360,9 +358,18 @@ study::StudySpec load_study(const fs::path& file, const LoadStudyOptions& option
       throw InputError("'sweep' must be a section", "sweep", "write [sweep] or [[sweep]] blocks",
                        detail::location(file_name, *s));
     }
-    body.erase("sweep");
   }
-  flatten(body, prefix, tree, file_name);
+  // (Walk the parsed table itself: a copy of a toml++ table loses the source positions.)
+  for (const auto& [key, node] : root) {
+    if (key.str() == "study" || key.str() == "sweep") continue;
+    prefix.assign(1, std::string(key.str()));
+    if (const auto* sub = node.as_table()) {
+      flatten(*sub, prefix, tree, file_name);
+    } else {
+      tree[prefix] = to_value(node, file_name, std::string(key.str()));
+    }
+  }
+  prefix.clear();
 
   // Materials: the library, an optional extra library folder, inline definitions and overrides.
   const fs::path library_dir = options.materials_dir.value_or(default_materials_dir());

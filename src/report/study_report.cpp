@@ -22,12 +22,21 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// "<\/" keeps a "</script>" inside JavaScript or JSON from closing the script element.
+// "<\/script" keeps a "</script" inside embedded JavaScript or JSON from closing the script
+// element (a valid escape inside JSON and JavaScript strings; other "</" are left alone because
+// they may be code, e.g. a regular expression /</g).
 std::string script_safe(std::string text) {
   std::string::size_type pos = 0;
   while ((pos = text.find("</", pos)) != std::string::npos) {
-    text.replace(pos, 2, "<\\/");
-    pos += 3;
+    std::string next = text.substr(pos + 2, 6);
+    std::transform(next.begin(), next.end(), next.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (next == "script") {
+      text.replace(pos, 2, "<\\/");
+      pos += 3;
+    } else {
+      pos += 2;
+    }
   }
   return text;
 }
@@ -139,13 +148,27 @@ std::string data_uri(std::string_view media_type, std::span<const std::uint8_t> 
 std::vector<ReportSection> design_sections(const ReportInput& input) {
   // Which results to chart: the key results that at least one design has.
   std::vector<std::string> charted;
+  std::string constants;  // results equal in every design: one line of text instead of a flat chart
   for (const auto& name : input.key_results) {
-    const bool present =
-        std::any_of(input.designs.begin(), input.designs.end(),
-                    [&](const auto& d) { return d.result.scalars.count(name) != 0; });
-    if (present) charted.push_back(name);
+    std::optional<double> low;
+    std::optional<double> high;
+    for (const auto& d : input.designs) {
+      auto it = d.result.scalars.find(name);
+      if (it == d.result.scalars.end()) continue;
+      low = std::min(low.value_or(it->second), it->second);
+      high = std::max(high.value_or(it->second), it->second);
+    }
+    if (!low) continue;
+    const bool constant = input.designs.size() > 1 &&
+                          *high - *low <= 1e-9 * std::max(std::abs(*high), std::abs(*low));
+    if (constant) {
+      constants += (constants.empty() ? "" : "; ") + short_name(name) + " = " +
+                   format_number(*low) + name.substr(short_name(name).size());
+    } else {
+      charted.push_back(name);
+    }
   }
-  if (charted.empty()) return {};
+  if (charted.empty() && constants.empty()) return {};
 
   // x: the first swept key with numeric values; colour: the first other swept key.
   std::optional<std::string> x_key;
@@ -171,6 +194,7 @@ std::vector<ReportSection> design_sections(const ReportInput& input) {
       "Theoretical cell-level figures of one single-sided stack unit (positive collector, cathode, "
       "separator, lithium anode, negative collector; no packaging), from the recipe alone. "
       "Failed designs are left out of the charts and listed in the table.";
+  if (!constants.empty()) section.description += " The same in every design: " + constants + ".";
   for (const auto& name : charted) {
     ordered_json values = ordered_json::array();
     for (const auto& d : input.designs) {

@@ -1,0 +1,155 @@
+#include "whole_path_sections.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+namespace cathodelab::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr std::size_t max_points_per_curve = 250;  // keeps the page small for long protocols
+
+std::string label_of(const ReportDesign& d) {
+  if (d.swept.empty()) return d.result.id;
+  std::string label;
+  for (const auto& [key, value] : d.swept) label += (label.empty() ? "" : ", ") + value;
+  return label;
+}
+
+std::string short_name(const std::string& name) {
+  const auto bracket = name.rfind(" [");
+  return bracket == std::string::npos ? name : name.substr(0, bracket);
+}
+
+std::ptrdiff_t column(const study::Table& table, const std::string& name) {
+  const auto it = std::find(table.columns.begin(), table.columns.end(), name);
+  return it == table.columns.end() ? -1 : it - table.columns.begin();
+}
+
+ordered_json base_spec(const std::string& title) {
+  ordered_json spec;
+  spec["$schema"] = "https://vega.github.io/schema/vega-lite/v6.json";
+  spec["width"] = 340;
+  spec["height"] = 220;
+  spec["title"] = title;
+  return spec;
+}
+
+/// Lines of (x, y) from one table per design, coloured by design.
+std::optional<ReportChart> curves_chart(const ReportInput& input, const std::string& table_name,
+                                        const std::string& x, const std::string& y,
+                                        const std::string& title, bool log_x = false) {
+  ordered_json values = ordered_json::array();
+  for (const auto& d : input.designs) {
+    if (d.result.status != study::DesignStatus::ok) continue;
+    const auto it = d.result.tables.find(table_name);
+    if (it == d.result.tables.end()) continue;
+    const auto cx = column(it->second, x);
+    const auto cy = column(it->second, y);
+    if (cx < 0 || cy < 0) continue;
+    const auto& rows = it->second.rows;
+    const std::size_t stride = std::max<std::size_t>(1, rows.size() / max_points_per_curve);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (i % stride != 0 && i + 1 != rows.size()) continue;
+      values.push_back({{"design", label_of(d)},
+                        {"order", i},
+                        {"x", rows[i][static_cast<std::size_t>(cx)]},
+                        {"y", rows[i][static_cast<std::size_t>(cy)]}});
+    }
+  }
+  if (values.empty()) return std::nullopt;
+  ordered_json spec = base_spec(title);
+  spec["data"] = {{"values", values}};
+  spec["mark"] = {{"type", "line"}, {"point", log_x}, {"tooltip", true}};
+  ordered_json x_encoding = {
+      {"field", "x"}, {"type", "quantitative"}, {"title", x}, {"scale", {{"zero", false}}}};
+  if (log_x) x_encoding["scale"] = {{"type", "log"}};
+  spec["encoding"] = {
+      {"x", x_encoding},
+      {"y", {{"field", "y"}, {"type", "quantitative"}, {"title", y}, {"scale", {{"zero", false}}}}},
+      {"color", {{"field", "design"}, {"type", "nominal"}, {"title", "design"}}},
+      {"order", {{"field", "order"}, {"type", "quantitative"}}}};
+  return ReportChart{title, spec.dump()};
+}
+
+/// One bar per design for a scalar.
+std::optional<ReportChart> bar_chart(const ReportInput& input, const std::string& name) {
+  ordered_json values = ordered_json::array();
+  for (const auto& d : input.designs) {
+    if (d.result.status != study::DesignStatus::ok) continue;
+    const auto it = d.result.scalars.find(name);
+    if (it == d.result.scalars.end()) continue;
+    values.push_back({{"design", label_of(d)}, {"value", it->second}});
+  }
+  if (values.empty()) return std::nullopt;
+  ordered_json spec = base_spec(short_name(name));
+  spec["data"] = {{"values", values}};
+  spec["mark"] = {{"type", "bar"}, {"tooltip", true}};
+  spec["encoding"] = {
+      {"x", {{"field", "design"}, {"type", "nominal"}, {"title", "design"}, {"sort", nullptr}}},
+      {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", name}}},
+      {"tooltip", ordered_json::array({{{"field", "design"}},
+                                       {{"field", "value"}, {"title", name}, {"format", ".4g"}}})}};
+  return ReportChart{short_name(name), spec.dump()};
+}
+
+void add(ReportSection& section, std::optional<ReportChart> chart) {
+  if (chart) section.charts.push_back(std::move(*chart));
+}
+
+std::string property_sources(const ReportInput& input) {
+  std::map<std::string, int> counts;
+  for (const auto& d : input.designs) {
+    const auto it = d.result.texts.find("Effective property source");
+    if (it != d.result.texts.end()) ++counts[it->second];
+  }
+  std::string text;
+  for (const auto& [source, count] : counts) {
+    text += (text.empty() ? "" : ", ") + source + " (" + std::to_string(count) +
+            (count == 1 ? " design)" : " designs)");
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<ReportSection> whole_path_sections(const ReportInput& input) {
+  std::vector<ReportSection> sections;
+
+  ReportSection transport;
+  transport.title = "Microstructure and transport";
+  transport.description =
+      "Each design's generated microstructure: ionic and electronic effective conductivities "
+      "through the cathode thickness (voxel finite-volume solves), the active material reachable "
+      "by both networks, and the active interface area per electrode volume.";
+  for (const char* name :
+       {"Effective ionic conductivity [S.m-1]", "Effective electronic conductivity [S.m-1]",
+        "Ionic tortuosity factor [-]", "Utilizable active material fraction [-]",
+        "Active area per volume [m-1]", "Active area fraction [-]"}) {
+    add(transport, bar_chart(input, name));
+  }
+  if (!transport.charts.empty()) sections.push_back(std::move(transport));
+
+  ReportSection cell;
+  cell.title = "Cell performance";
+  cell.description =
+      "P2D half cell (lithium metal anode) with parameters homogenized from each design "
+      "(docs/theory/homogenization.md). Capacities are per active-material mass.";
+  const std::string sources = property_sources(input);
+  if (!sources.empty()) cell.description += " Effective properties from: " + sources + ".";
+  add(cell, curves_chart(input, "Voltage curve", "Time [s]", "Voltage [V]", "Voltage curve"));
+  add(cell, curves_chart(input, "Voltage curve", "Discharge capacity [mA.h.g-1]", "Voltage [V]",
+                         "Voltage against capacity"));
+  add(cell, curves_chart(input, "Rate capability", "C-rate [h-1]", "Discharge capacity [mA.h.g-1]",
+                         "Rate capability", true));
+  add(cell, bar_chart(input, "Discharge capacity [mA.h.g-1]"));
+  add(cell, bar_chart(input, "Mean discharge voltage [V]"));
+  if (!cell.charts.empty()) sections.push_back(std::move(cell));
+  return sections;
+}
+
+}  // namespace cathodelab::report
