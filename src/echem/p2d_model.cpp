@@ -73,6 +73,15 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
     b.i0_factor = e.material.exchange_current_coefficient *
                   arrhenius(e.material.kinetics_activation_energy, temperature, t_ref);
     b.d_factor = arrhenius(e.material.diffusivity_activation_energy, temperature, t_ref);
+    if (e.material.diffusivity.is_constant()) {
+      b.d_constant = e.material.diffusivity(0.5, temperature) * b.d_factor;
+    } else {
+      constexpr int points = 4097;
+      b.d_table.resize(points);
+      for (int i = 0; i < points; ++i) {
+        b.d_table[i] = e.material.diffusivity(static_cast<double>(i) / (points - 1), temperature) * b.d_factor;
+      }
+    }
     return b;
   };
 
@@ -115,7 +124,7 @@ double P2dModel::surface_concentration(const Block& b, std::size_t k, int base,
   const double j_faradaic = y[base + 1] - b.electrode->double_layer_capacitance * yp[base];
   const double flux = j_faradaic * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
   const double d =
-      mat.diffusivity(std::clamp(c_last / c_max, 0.0, 1.0), p_.temperature) * b.d_factor;
+      b.diffusivity(c_last / c_max);
   return c_last - flux * 0.5 * cls.dr / d;
 }
 
@@ -235,7 +244,7 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
           if (m + 1 < nr_) {
             const double c_mid = 0.5 * (y[c0i + m] + y[c0i + m + 1]);
             const double d =
-                mat.diffusivity(std::clamp(c_mid / c_max, 0.0, 1.0), temperature) * b.d_factor;
+                b.diffusivity(c_mid / c_max);
             flux_out = -cls.face_area[m] * d * (y[c0i + m + 1] - y[c0i + m]) / cls.dr;
           } else {
             flux_out = cls.face_area[m] * j_faradaic * cls.area_scale / faraday_constant;
