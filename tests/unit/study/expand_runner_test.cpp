@@ -1,0 +1,180 @@
+// Schema validation, sweep expansion (grid and zip), content-hash ids, and the runner (a failed
+// design is recorded and the sweep goes on; resume skips complete designs).
+#include "cathodelab/core/error.hpp"
+#include "cathodelab/study/design.hpp"
+#include "cathodelab/study/runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
+
+namespace cathodelab::study {
+namespace {
+
+InputValue text(std::string s) {
+  InputValue v;
+  v.text = std::move(s);
+  return v;
+}
+InputValue number(double x) {
+  InputValue v;
+  v.kind = InputValue::Kind::real;
+  v.number = x;
+  v.text = std::to_string(x);
+  return v;
+}
+
+StudySpec small_spec() {
+  auto materials = std::make_shared<MaterialTable>();
+  (*materials)["CAM"] = {"CAM", MaterialRole::active, 5000.0, 720000.0, 720000.0, 4.0, 10.0,
+                         "test"};
+  (*materials)["SE"] = {"SE", MaterialRole::electrolyte, 2000.0, {}, {}, {}, 50.0, "test"};
+  (*materials)["SE2"] = {"SE2", MaterialRole::electrolyte, 2500.0, {}, {}, {}, {}, "test"};
+  (*materials)["Li"] = {"Li",  MaterialRole::anode, 534.0, 13896000.0, 13896000.0, 0.0, 100.0,
+                        "test"};
+  StudySpec spec;
+  spec.name = "test";
+  spec.seed = 7;
+  spec.materials = materials;
+  spec.inputs[{"cathode", "components", "CAM", "fraction"}] = text("70 wt%");
+  spec.inputs[{"cathode", "components", "SE", "fraction"}] = text("balance");
+  spec.inputs[{"cathode", "porosity"}] = number(0.2);
+  spec.inputs[{"cathode", "areal_loading"}] = text("10 mg/cm^2");
+  spec.inputs[{"separator", "material"}] = text("SE");
+  spec.inputs[{"separator", "thickness"}] = text("30 um");
+  spec.inputs[{"anode", "material"}] = text("Li");
+  spec.inputs[{"anode", "thickness"}] = text("20 um");
+  return spec;
+}
+
+std::string error_of(const StudySpec& spec) {
+  try {
+    (void)expand(spec);
+  } catch (const core::InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Expand, GridIsTheCartesianProductInFileOrder) {
+  auto spec = small_spec();
+  SweepBlock block;
+  block.axes.push_back({{"cathode", "components", "CAM", "fraction"},
+                        {text("60 wt%"), text("70 wt%"), text("80 wt%")},
+                        {}});
+  block.axes.push_back({{"separator", "material"}, {text("SE"), text("SE2")}, {}});
+  spec.sweeps = {block};
+  const auto designs = expand(spec);
+  ASSERT_EQ(designs.size(), 6U);
+  EXPECT_EQ(designs[1].swept[0].second, "60 wt%");
+  EXPECT_EQ(designs[1].swept[1].second, "SE2");
+  std::set<std::string> ids;
+  for (const auto& d : designs) ids.insert(d.id);
+  EXPECT_EQ(ids.size(), 6U);
+  // Deterministic: the same input gives the same ids.
+  EXPECT_EQ(expand(spec)[3].id, designs[3].id);
+  EXPECT_EQ(designs[0].id.size(), 16U);
+}
+
+TEST(Expand, ZipPairsValuesAndRefusesUnequalLengths) {
+  auto spec = small_spec();
+  SweepBlock block;
+  block.mode = SweepBlock::Mode::zip;
+  block.axes.push_back(
+      {{"cathode", "components", "CAM", "fraction"}, {text("60 wt%"), text("80 wt%")}, {}});
+  block.axes.push_back({{"separator", "material"}, {text("SE"), text("SE2")}, {}});
+  spec.sweeps = {block};
+  EXPECT_EQ(expand(spec).size(), 2U);
+  spec.sweeps[0].axes[1].values.push_back(text("SE"));
+  EXPECT_NE(error_of(spec).find("zip sweep axes differ in length"), std::string::npos);
+}
+
+TEST(Expand, BalanceAndVolumeFractions) {
+  auto spec = small_spec();
+  const auto designs = expand(spec);
+  EXPECT_NEAR(designs[0].cell.cathode.components[1].fraction, 0.3, 1e-15);
+  spec.inputs[{"cathode", "components", "CAM", "fraction"}] = text("80 vol%");
+  spec.inputs[{"cathode", "components", "SE", "fraction"}] = text("30 vol%");
+  EXPECT_NE(error_of(spec).find("volume fractions sum to 1.1"), std::string::npos);
+}
+
+TEST(Expand, ErrorsNameKeyAndFix) {
+  auto spec = small_spec();
+  spec.inputs[{"cathode", "porosty"}] = number(0.2);
+  EXPECT_NE(error_of(spec).find("did you mean 'porosity'"), std::string::npos);
+  spec = small_spec();
+  spec.inputs[{"separator", "thickness"}] = number(30);
+  const auto bare = error_of(spec);
+  EXPECT_NE(bare.find("key 'separator.thickness'"), std::string::npos) << bare;
+  EXPECT_NE(bare.find("without a unit"), std::string::npos) << bare;
+  spec = small_spec();
+  spec.inputs[{"separator", "material"}] = text("SE3");
+  EXPECT_NE(error_of(spec).find("unknown material 'SE3'"), std::string::npos);
+}
+
+TEST(KeyPath, QuotedSegmentsRoundTrip) {
+  const KeyPath path = parse_key_path("cathode.components.\"1.4Li2O-0.75ZrCl4\".fraction");
+  ASSERT_EQ(path.size(), 4U);
+  EXPECT_EQ(path[2], "1.4Li2O-0.75ZrCl4");
+  EXPECT_EQ(key_path_text(path), "cathode.components.\"1.4Li2O-0.75ZrCl4\".fraction");
+  EXPECT_THROW((void)parse_key_path("a..b"), core::InputError);
+}
+
+class MemorySink final : public ResultSink {
+ public:
+  std::optional<DesignResult> load_complete(const Design& design) const override {
+    std::lock_guard lock(mutex_);
+    for (const auto& r : stored_) {
+      if (r.id == design.id) return r;
+    }
+    return std::nullopt;
+  }
+  void write(const Design&, const DesignResult& result) override {
+    std::lock_guard lock(mutex_);
+    stored_.push_back(result);
+  }
+  std::size_t writes() const { return stored_.size(); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<DesignResult> stored_;
+};
+
+class FailOnSe2 final : public Stage {
+ public:
+  std::string_view name() const override { return "fail_on_se2"; }
+  void run(const Design& design, DesignResult& result) const override {
+    if (design.cell.separator.material == "SE2") throw core::InputError("SE2 is refused");
+    result.scalars["Answer [-]"] = 42.0;
+  }
+};
+
+TEST(Runner, FailedDesignIsRecordedAndTheSweepGoesOn) {
+  auto spec = small_spec();
+  SweepBlock block;
+  block.axes.push_back({{"separator", "material"}, {text("SE"), text("SE2"), text("SE")}, {}});
+  block.axes[0].values[2] = text("SE");
+  block.axes.push_back({{"cathode", "porosity"}, {number(0.1), number(0.2)}, {}});
+  spec.sweeps = {block};
+  EXPECT_THROW((void)expand(spec), core::InputError);  // the same design twice
+  spec.sweeps[0].axes[0].values.pop_back();
+  const auto designs = expand(spec);
+  MemorySink sink;
+  const StageList stages{design_calculator_stage(), std::make_shared<FailOnSe2>()};
+  const auto summary = run(designs, stages, sink, {.jobs = 2});
+  ASSERT_EQ(summary.results.size(), 4U);
+  EXPECT_EQ(summary.failed, 2U);
+  EXPECT_EQ(summary.results[2].status, DesignStatus::failed);
+  EXPECT_NE(summary.results[2].reason.find("fail_on_se2: SE2 is refused"), std::string::npos);
+  EXPECT_TRUE(summary.results[2].scalars.empty());
+  EXPECT_EQ(summary.results[0].scalars.at("Answer [-]"), 42.0);
+  EXPECT_GT(summary.results[0].scalars.at("Specific energy [W.h.kg-1]"), 0.0);
+  // Resume: nothing is computed again.
+  const auto again = run(designs, stages, sink, {.jobs = 2, .resume = true});
+  EXPECT_EQ(again.resumed, 4U);
+  EXPECT_EQ(sink.writes(), 4U);
+}
+
+}  // namespace
+}  // namespace cathodelab::study
