@@ -31,24 +31,30 @@ void run_build(const BuildArgs& args) {
     spec.seed = *args.seed;
   }
   const auto generated = microstructure::generate(spec);
-  io::write_microstructure_outputs(args.out, generated.microstructure, &generated.report,
-                                   {.source = "generated", .input = args.input,
-                                    .command = "cathodelab build " + args.input + " --out " + args.out});
+  io::write_microstructure_outputs(
+      args.out, generated.microstructure, &generated.report,
+      {.source = "generated",
+       .input = args.input,
+       .command = "cathodelab build " + args.input + " --out " + args.out});
   const auto& g = generated.microstructure.grid();
-  core::log_info(fmt::format("built {}x{}x{} voxels, {} particles in {:.2f} s -> {}", g.nx(), g.ny(), g.nz(),
-                             generated.microstructure.particles().size(), generated.report.seconds, args.out));
+  core::log_info(fmt::format("built {}x{}x{} voxels, {} particles in {:.2f} s -> {}", g.nx(),
+                             g.ny(), g.nz(), generated.microstructure.particles().size(),
+                             generated.report.seconds, args.out));
   for (const auto& phase : generated.report.phases) {
-    core::log_info(fmt::format("  {:<16} target {:>8} measured {:.4f}", phase.name,
-                               phase.target_fraction ? fmt::format("{:.4f}", *phase.target_fraction) : "-",
-                               phase.measured_fraction));
+    core::log_info(
+        fmt::format("  {:<16} target {:>8} measured {:.4f}", phase.name,
+                    phase.target_fraction ? fmt::format("{:.4f}", *phase.target_fraction) : "-",
+                    phase.measured_fraction));
   }
 }
 
 void setup_build(CLI::App& parent) {
   auto args = std::make_shared<BuildArgs>();
   auto* command = parent.add_subcommand(
-      "build", "Generate a 3D microstructure from a recipe's [microstructure] section and write images");
-  command->add_option("recipe", args->input, "Recipe TOML with a [microstructure] section")->required();
+      "build",
+      "Generate a 3D microstructure from a recipe's [microstructure] section and write images");
+  command->add_option("recipe", args->input, "Recipe TOML with a [microstructure] section")
+      ->required();
   command->add_option("--out,-o", args->out, "Output folder")->required();
   command->add_option("--seed", args->seed, "Override the recipe's seed");
   command->callback([args] { run_build(*args); });

@@ -55,19 +55,25 @@ ms::PhaseRole role_of(materials::MaterialClass c) {
   using materials::MaterialClass;
   switch (c) {
     case MaterialClass::cathode_active:
-    case MaterialClass::dual_conducting_cathode: return ms::PhaseRole::active;
+    case MaterialClass::dual_conducting_cathode:
+      return ms::PhaseRole::active;
     case MaterialClass::solid_electrolyte:
-    case MaterialClass::polymer_electrolyte: return ms::PhaseRole::electrolyte;
-    case MaterialClass::mixed_conductor: return ms::PhaseRole::mixed;
-    case MaterialClass::coating: return ms::PhaseRole::coating;
-    default: return ms::PhaseRole::additive;
+    case MaterialClass::polymer_electrolyte:
+      return ms::PhaseRole::electrolyte;
+    case MaterialClass::mixed_conductor:
+      return ms::PhaseRole::mixed;
+    case MaterialClass::coating:
+      return ms::PhaseRole::coating;
+    default:
+      return ms::PhaseRole::additive;
   }
 }
 
 double conductivity(const std::string& text, const std::string& key) {
   const double value = core::parse_quantity_as(trim(text), core::dim::conductivity, key, "1 mS/cm");
   if (!std::isfinite(value) || value < 0.0) {
-    throw InputError("conductivity '" + trim(text) + "' must be finite and >= 0", key, "e.g. \"1 mS/cm\"");
+    throw InputError("conductivity '" + trim(text) + "' must be finite and >= 0", key,
+                     "e.g. \"1 mS/cm\"");
   }
   return value;
 }
@@ -77,15 +83,17 @@ io::PhaseMapping parse_phase(const std::string& spec, const std::string& materia
   const std::string key = "--phase " + spec;
   const auto eq = spec.find('=');
   if (eq == std::string::npos) {
-    throw InputError("malformed phase '" + spec + "'", "--phase",
-                     "write LABEL=MATERIAL, LABEL=pore, or LABEL=ionic:<S/m> (electronic:, mixed:<S/m>,<S/m>)");
+    throw InputError(
+        "malformed phase '" + spec + "'", "--phase",
+        "write LABEL=MATERIAL, LABEL=pore, or LABEL=ionic:<S/m> (electronic:, mixed:<S/m>,<S/m>)");
   }
   io::PhaseMapping m;
   const std::string label_text = trim(spec.substr(0, eq));
   const auto* end = label_text.data() + label_text.size();
   const auto [ptr, ec] = std::from_chars(label_text.data(), end, m.value);
   if (ec != std::errc{} || ptr != end || m.value < 0) {
-    throw InputError("'" + label_text + "' is not a label value", key, "labels are integers >= 0, e.g. --phase 1=NCM811");
+    throw InputError("'" + label_text + "' is not a label value", key,
+                     "labels are integers >= 0, e.g. --phase 1=NCM811");
   }
   std::string body = trim(spec.substr(eq + 1));
   std::string display;
@@ -94,7 +102,8 @@ io::PhaseMapping parse_phase(const std::string& spec, const std::string& materia
     body = trim(body.substr(0, at));
   }
   if (body.empty()) {
-    throw InputError("phase '" + spec + "' names nothing", key, "give a material, pore, or conductivities after '='");
+    throw InputError("phase '" + spec + "' names nothing", key,
+                     "give a material, pore, or conductivities after '='");
   }
   const auto colon = body.find(':');
   const std::string head = trim(body.substr(0, colon));
@@ -119,15 +128,19 @@ io::PhaseMapping parse_phase(const std::string& spec, const std::string& materia
       m.phase.electronic_conductivity = conductivity(values.substr(comma + 1), key);
       m.phase.role = ms::PhaseRole::mixed;
     } else {
-      core::throw_unknown("conductivity kind", head, std::vector<std::string>{"ionic", "electronic", "mixed"}, key);
+      core::throw_unknown("conductivity kind", head,
+                          std::vector<std::string>{"ionic", "electronic", "mixed"}, key);
     }
   } else {
     if (!library) {
-      library = io::load_material_library(materials_dir.empty() ? io::default_materials_dir()
-                                                                : std::filesystem::path(materials_dir));
+      library =
+          io::load_material_library(materials_dir.empty() ? io::default_materials_dir()
+                                                          : std::filesystem::path(materials_dir));
     }
     const materials::Material& material = library->find(body, key);
-    m.phase = {.name = display.empty() ? body : display, .material = body, .role = role_of(material.material_class)};
+    m.phase = {.name = display.empty() ? body : display,
+               .material = body,
+               .role = role_of(material.material_class)};
   }
   if (!display.empty()) {
     m.phase.name = display;
@@ -135,7 +148,8 @@ io::PhaseMapping parse_phase(const std::string& spec, const std::string& materia
   return m;
 }
 
-std::array<std::size_t, 3> parse_three(const std::string& text, const std::string& key, const char* example) {
+std::array<std::size_t, 3> parse_three(const std::string& text, const std::string& key,
+                                       const char* example) {
   std::istringstream in(text);
   std::array<std::size_t, 3> v{};
   std::string rest;
@@ -154,7 +168,8 @@ io::Crop parse_crop(const std::string& text) {
   while (std::getline(in, part, ',')) {
     const auto colon = part.find(':');
     if (axis > 2 || colon == std::string::npos) {
-      throw InputError("malformed crop '" + text + "'", "--crop", "write --crop \"x0:x1,y0:y1,z0:z1\" in voxels, e.g. \"0:200,0:200,10:110\"");
+      throw InputError("malformed crop '" + text + "'", "--crop",
+                       "write --crop \"x0:x1,y0:y1,z0:z1\" in voxels, e.g. \"0:200,0:200,10:110\"");
     }
     const std::string lo = trim(part.substr(0, colon));
     const std::string hi = trim(part.substr(colon + 1));
@@ -162,12 +177,14 @@ io::Crop parse_crop(const std::string& text) {
       crop.lo[axis] = lo.empty() ? 0 : std::stoull(lo);
       crop.hi[axis] = hi.empty() ? 0 : std::stoull(hi);
     } catch (const std::exception&) {
-      throw InputError("malformed crop '" + text + "'", "--crop", "bounds are voxel indices, e.g. \"0:200,0:200,10:110\"");
+      throw InputError("malformed crop '" + text + "'", "--crop",
+                       "bounds are voxel indices, e.g. \"0:200,0:200,10:110\"");
     }
     ++axis;
   }
   if (axis != 3) {
-    throw InputError("crop '" + text + "' needs three ranges", "--crop", "write --crop \"x0:x1,y0:y1,z0:z1\"");
+    throw InputError("crop '" + text + "' needs three ranges", "--crop",
+                     "write --crop \"x0:x1,y0:y1,z0:z1\"");
   }
   return crop;
 }
@@ -176,7 +193,8 @@ double parse_voxel_size(const std::string& text) {
   // One size, or three ("0.5 um, 0.5 um, 1 um" / "0.5 um x 0.5 um x 1 um") which must agree.
   std::vector<double> sizes;
   std::string normalized = text;
-  for (std::size_t at = normalized.find(" x "); at != std::string::npos; at = normalized.find(" x ")) {
+  for (std::size_t at = normalized.find(" x "); at != std::string::npos;
+       at = normalized.find(" x ")) {
     normalized.replace(at, 3, ";");
   }
   for (char& c : normalized) {
@@ -185,7 +203,9 @@ double parse_voxel_size(const std::string& text) {
   std::istringstream in(normalized);
   std::string part;
   while (std::getline(in, part, ';')) {
-    if (!trim(part).empty()) sizes.push_back(core::parse_quantity_as(trim(part), core::dim::length, "--voxel-size", "0.5 um"));
+    if (!trim(part).empty())
+      sizes.push_back(
+          core::parse_quantity_as(trim(part), core::dim::length, "--voxel-size", "0.5 um"));
   }
   if (sizes.empty()) {
     throw InputError("missing voxel size", "--voxel-size", "give --voxel-size \"0.5 um\"");
@@ -193,7 +213,8 @@ double parse_voxel_size(const std::string& text) {
   for (const double s : sizes) {
     if (std::abs(s - sizes.front()) > 1e-9 * sizes.front()) {
       throw InputError("anisotropic voxels (" + text + ") are not supported", "--voxel-size",
-                       "resample the image to cubic voxels first (e.g. with the image's own tools), then give one size");
+                       "resample the image to cubic voxels first (e.g. with the image's own "
+                       "tools), then give one size");
     }
   }
   if (!(sizes.front() > 0.0)) {
@@ -205,7 +226,8 @@ double parse_voxel_size(const std::string& text) {
 void run_import(const ImportArgs& args) {
   const double voxel = parse_voxel_size(args.voxel_size);
   if (args.phases.empty()) {
-    throw InputError("no phases given", "--phase", "map every label, e.g. --phase 0=pore --phase 1=NCM811");
+    throw InputError("no phases given", "--phase",
+                     "map every label, e.g. --phase 0=pore --phase 1=NCM811");
   }
   if (args.downsample < 1) {
     throw InputError("downsample factor must be >= 1", "--downsample", "e.g. --downsample 2");
@@ -217,33 +239,42 @@ void run_import(const ImportArgs& args) {
   }
   io::ImageReadOptions options;
   if (!args.raw_shape.empty()) {
-    options.raw = io::RawLayout{.shape = parse_three(args.raw_shape, "--raw-shape", "--raw-shape \"200 200 100\""),
-                                .dtype = args.raw_dtype};
+    options.raw = io::RawLayout{
+        .shape = parse_three(args.raw_shape, "--raw-shape", "--raw-shape \"200 200 100\""),
+        .dtype = args.raw_dtype};
   }
   if (!args.crop.empty()) {
     options.crop = parse_crop(args.crop);
   }
   options.downsample = args.downsample;
   const auto values = io::read_label_values(args.input, options);
-  const auto structure =
-      io::to_microstructure(values, mapping, voxel * static_cast<double>(args.downsample), args.input);
-  io::write_microstructure_outputs(args.out, structure, nullptr,
-                                   {.source = "imported", .input = args.input, .command = "cathodelab import " + args.input});
+  const auto structure = io::to_microstructure(
+      values, mapping, voxel * static_cast<double>(args.downsample), args.input);
+  io::write_microstructure_outputs(
+      args.out, structure, nullptr,
+      {.source = "imported", .input = args.input, .command = "cathodelab import " + args.input});
   const auto& g = structure.grid();
-  core::log_info(fmt::format("imported {}x{}x{} voxels of {:.4g} um -> {}", g.nx(), g.ny(), g.nz(), g.voxel_size * 1e6,
-                             args.out));
+  core::log_info(fmt::format("imported {}x{}x{} voxels of {:.4g} um -> {}", g.nx(), g.ny(), g.nz(),
+                             g.voxel_size * 1e6, args.out));
 }
 
 void setup_import(CLI::App& parent) {
   auto args = std::make_shared<ImportArgs>();
-  auto* command = parent.add_subcommand("import", "Import a segmented image (TIFF, TIFF folder, .npy, raw) and write images");
+  auto* command = parent.add_subcommand(
+      "import", "Import a segmented image (TIFF, TIFF folder, .npy, raw) and write images");
   command->add_option("image", args->input, "Image file or folder of TIFF slices")->required();
-  command->add_option("--voxel-size", args->voxel_size, "Cubic voxel size with unit, e.g. \"0.5 um\"")->required();
-  command->add_option("--phase", args->phases, "LABEL=MATERIAL | LABEL=pore | LABEL=ionic:<S/m> ... (repeat)")->required();
+  command
+      ->add_option("--voxel-size", args->voxel_size, "Cubic voxel size with unit, e.g. \"0.5 um\"")
+      ->required();
+  command
+      ->add_option("--phase", args->phases,
+                   "LABEL=MATERIAL | LABEL=pore | LABEL=ionic:<S/m> ... (repeat)")
+      ->required();
   command->add_option("--crop", args->crop, "Sub-box in voxels \"x0:x1,y0:y1,z0:z1\"");
   command->add_option("--downsample", args->downsample, "Majority-vote downsampling factor");
   command->add_option("--raw-shape", args->raw_shape, "Raw files: \"NX NY NZ\" (x fastest)");
-  command->add_option("--raw-dtype", args->raw_dtype, "Raw files: uint8 | uint16 | int32 (little-endian)");
+  command->add_option("--raw-dtype", args->raw_dtype,
+                      "Raw files: uint8 | uint16 | int32 (little-endian)");
   command->add_option("--materials", args->materials_dir, "Material library folder");
   command->add_option("--out,-o", args->out, "Output folder")->required();
   command->callback([args] { run_import(*args); });

@@ -23,14 +23,16 @@ using core::InputError;
 
 std::string lower_extension(const fs::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
 }
 
 std::vector<char> read_file_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw InputError("cannot open '" + path.string() + "'", "input", "check the path and the file permissions");
+    throw InputError("cannot open '" + path.string() + "'", "input",
+                     "check the path and the file permissions");
   }
   in.seekg(0, std::ios::end);
   const auto size = static_cast<std::size_t>(in.tellg());
@@ -59,17 +61,21 @@ std::int32_t load_value(const char* p, const Dtype& type) {
     std::reverse(b, b + type.size);
   }
   switch (type.size) {
-    case 1: return b[0];
-    case 2: return static_cast<std::int32_t>(b[0] | (b[1] << 8U));
+    case 1:
+      return b[0];
+    case 2:
+      return static_cast<std::int32_t>(b[0] | (b[1] << 8U));
     default: {
-      const std::uint32_t u = b[0] | (b[1] << 8U) | (b[2] << 16U) | (static_cast<std::uint32_t>(b[3]) << 24U);
+      const std::uint32_t u =
+          b[0] | (b[1] << 8U) | (b[2] << 16U) | (static_cast<std::uint32_t>(b[3]) << 24U);
       return std::bit_cast<std::int32_t>(u);
     }
   }
 }
 
 // Fills values[i, j, k] from elements stored with x fastest (fortran = true) or z fastest.
-void fill_values(core::Array3<std::int32_t>& values, const char* data, const Dtype& type, bool x_fastest) {
+void fill_values(core::Array3<std::int32_t>& values, const char* data, const Dtype& type,
+                 bool x_fastest) {
   const auto& g = values.grid();
   for (std::size_t k = 0; k < g.nz(); ++k) {
     for (std::size_t j = 0; j < g.ny(); ++j) {
@@ -93,13 +99,15 @@ core::Array3<std::int32_t> read_raw(const fs::path& path, const RawLayout& layou
   const Dtype type = parse_dtype_name(layout.dtype, path);
   const std::size_t count = layout.shape[0] * layout.shape[1] * layout.shape[2];
   if (count == 0) {
-    throw InputError("raw file '" + path.string() + "' needs a shape", "raw-shape", "give --raw-shape \"NX NY NZ\"");
+    throw InputError("raw file '" + path.string() + "' needs a shape", "raw-shape",
+                     "give --raw-shape \"NX NY NZ\"");
   }
   const std::size_t expected = count * type.size;
   const auto actual = static_cast<std::size_t>(fs::file_size(path));
   if (actual != expected) {
-    throw InputError(fmt::format("raw file '{}' has {} bytes but shape {}x{}x{} of {} needs {}", path.string(), actual,
-                                 layout.shape[0], layout.shape[1], layout.shape[2], layout.dtype, expected),
+    throw InputError(fmt::format("raw file '{}' has {} bytes but shape {}x{}x{} of {} needs {}",
+                                 path.string(), actual, layout.shape[0], layout.shape[1],
+                                 layout.shape[2], layout.dtype, expected),
                      "raw-shape", "check --raw-shape (x y z, x fastest) and --raw-dtype");
   }
   const std::vector<char> bytes = read_file_bytes(path);
@@ -123,13 +131,15 @@ core::Array3<std::int32_t> read_npy(const fs::path& path) {
   std::size_t header_len = 0;
   std::size_t offset = 0;
   if (major == 1) {
-    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8U);
+    header_len = static_cast<unsigned char>(bytes[8]) |
+                 (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8U);
     offset = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) throw bad("truncated header");
     header_len = 0;
     for (int b = 0; b < 4; ++b) {
-      header_len |= static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + b])) << (8U * static_cast<unsigned>(b));
+      header_len |= static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + b]))
+                    << (8U * static_cast<unsigned>(b));
     }
     offset = 12;
   } else {
@@ -169,7 +179,8 @@ core::Array3<std::int32_t> read_npy(const fs::path& path) {
   for (std::size_t p = 0; p < shape_text.size();) {
     if (std::isdigit(static_cast<unsigned char>(shape_text[p]))) {
       std::size_t end = p;
-      while (end < shape_text.size() && std::isdigit(static_cast<unsigned char>(shape_text[end]))) ++end;
+      while (end < shape_text.size() && std::isdigit(static_cast<unsigned char>(shape_text[end])))
+        ++end;
       dims.push_back(std::stoull(shape_text.substr(p, end - p)));
       p = end;
     } else {
@@ -185,9 +196,10 @@ core::Array3<std::int32_t> read_npy(const fs::path& path) {
   const std::size_t data_offset = offset + header_len;
   const std::size_t needed = dims[0] * dims[1] * dims[2] * type.size;
   if (bytes.size() - data_offset < needed) {
-    throw InputError(fmt::format("'{}' is truncated: shape {} needs {} data bytes but the file has {}", path.string(),
-                                 shape_text, needed, bytes.size() - data_offset),
-                     "input", "re-export the array; the file was cut short");
+    throw InputError(
+        fmt::format("'{}' is truncated: shape {} needs {} data bytes but the file has {}",
+                    path.string(), shape_text, needed, bytes.size() - data_offset),
+        "input", "re-export the array; the file was cut short");
   }
   core::Array3<std::int32_t> values = allocate({dims[0], dims[1], dims[2]}, path);
   fill_values(values, bytes.data() + data_offset, type, fortran);
@@ -204,8 +216,8 @@ void silence_libtiff() {
 }
 
 // Appends every page of a TIFF file as z slices; checks that all pages have the same size.
-void read_tiff_pages(const fs::path& path, std::vector<std::vector<std::int32_t>>& slices, std::uint32_t& width,
-                     std::uint32_t& height) {
+void read_tiff_pages(const fs::path& path, std::vector<std::vector<std::int32_t>>& slices,
+                     std::uint32_t& width, std::uint32_t& height) {
   silence_libtiff();
   std::unique_ptr<TIFF, TiffCloser> tif(TIFFOpen(path.string().c_str(), "r"));
   if (!tif) {
@@ -225,17 +237,18 @@ void read_tiff_pages(const fs::path& path, std::vector<std::vector<std::int32_t>
     TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLESPERPIXEL, &samples);
     TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLEFORMAT, &format);
     if (samples != 1 || (bits != 8 && bits != 16) || format == SAMPLEFORMAT_IEEEFP) {
-      throw InputError(fmt::format("'{}' page {} has {} samples of {} bits; labels must be one 8- or 16-bit "
-                                   "unsigned integer per pixel",
-                                   path.string(), page, samples, bits),
-                       "input", "save the segmentation as 8- or 16-bit greyscale labels");
+      throw InputError(
+          fmt::format("'{}' page {} has {} samples of {} bits; labels must be one 8- or 16-bit "
+                      "unsigned integer per pixel",
+                      path.string(), page, samples, bits),
+          "input", "save the segmentation as 8- or 16-bit greyscale labels");
     }
     if (slices.empty() && width == 0) {
       width = w;
       height = h;
     } else if (w != width || h != height) {
-      throw InputError(fmt::format("'{}' page {} is {}x{} but earlier slices are {}x{}", path.string(), page, w, h,
-                                   width, height),
+      throw InputError(fmt::format("'{}' page {} is {}x{} but earlier slices are {}x{}",
+                                   path.string(), page, w, h, width, height),
                        "input", "every slice of a stack must have the same size");
     }
     const auto line = static_cast<std::size_t>(TIFFScanlineSize(tif.get()));
@@ -243,8 +256,9 @@ void read_tiff_pages(const fs::path& path, std::vector<std::vector<std::int32_t>
     std::vector<std::int32_t> slice(static_cast<std::size_t>(w) * h);
     for (std::uint32_t row = 0; row < h; ++row) {
       if (TIFFReadScanline(tif.get(), buffer.data(), row, 0) < 0) {
-        throw InputError(fmt::format("'{}' is truncated or damaged (page {}, row {})", path.string(), page, row),
-                         "input", "re-export the image; the file could not be read to the end");
+        throw InputError(
+            fmt::format("'{}' is truncated or damaged (page {}, row {})", path.string(), page, row),
+            "input", "re-export the image; the file could not be read to the end");
       }
       for (std::uint32_t col = 0; col < w; ++col) {
         std::int32_t v = 0;
@@ -263,7 +277,8 @@ void read_tiff_pages(const fs::path& path, std::vector<std::vector<std::int32_t>
   } while (TIFFReadDirectory(tif.get()) != 0);
 }
 
-core::Array3<std::int32_t> read_tiff_stack(const std::vector<fs::path>& files, const fs::path& shown) {
+core::Array3<std::int32_t> read_tiff_stack(const std::vector<fs::path>& files,
+                                           const fs::path& shown) {
   std::vector<std::vector<std::int32_t>> slices;
   std::uint32_t width = 0;
   std::uint32_t height = 0;
@@ -272,7 +287,8 @@ core::Array3<std::int32_t> read_tiff_stack(const std::vector<fs::path>& files, c
   }
   core::Array3<std::int32_t> values = allocate({width, height, slices.size()}, shown);
   for (std::size_t k = 0; k < slices.size(); ++k) {
-    std::copy(slices[k].begin(), slices[k].end(), values.data() + k * static_cast<std::size_t>(width) * height);
+    std::copy(slices[k].begin(), slices[k].end(),
+              values.data() + k * static_cast<std::size_t>(width) * height);
   }
   return values;
 }
@@ -286,12 +302,13 @@ core::Array3<std::int32_t> crop_values(const core::Array3<std::int32_t>& values,
   for (int a = 0; a < 3; ++a) {
     if (hi[a] == 0) hi[a] = g.shape[a];
     if (lo[a] >= hi[a] || hi[a] > g.shape[a]) {
-      throw InputError(fmt::format("crop {}..{} along {} is outside the image (0..{})", lo[a], hi[a], "xyz"[a],
-                                   g.shape[a]),
+      throw InputError(fmt::format("crop {}..{} along {} is outside the image (0..{})", lo[a],
+                                   hi[a], "xyz"[a], g.shape[a]),
                        "crop", "give --crop \"x0:x1,y0:y1,z0:z1\" inside the image, in voxels");
     }
   }
-  core::Array3<std::int32_t> out(core::Grid3{.shape = {hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]}, .voxel_size = g.voxel_size});
+  core::Array3<std::int32_t> out(core::Grid3{.shape = {hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]},
+                                             .voxel_size = g.voxel_size});
   for (std::size_t k = lo[2]; k < hi[2]; ++k) {
     for (std::size_t j = lo[1]; j < hi[1]; ++j) {
       for (std::size_t i = lo[0]; i < hi[0]; ++i) {
@@ -302,7 +319,8 @@ core::Array3<std::int32_t> crop_values(const core::Array3<std::int32_t>& values,
   return out;
 }
 
-core::Array3<std::int32_t> downsample_majority(const core::Array3<std::int32_t>& values, int factor) {
+core::Array3<std::int32_t> downsample_majority(const core::Array3<std::int32_t>& values,
+                                               int factor) {
   if (factor <= 1) {
     return values;
   }
@@ -310,10 +328,11 @@ core::Array3<std::int32_t> downsample_majority(const core::Array3<std::int32_t>&
   const auto& g = values.grid();
   const std::array<std::size_t, 3> shape{g.nx() / f, g.ny() / f, g.nz() / f};
   if (shape[0] == 0 || shape[1] == 0 || shape[2] == 0) {
-    throw InputError(fmt::format("downsampling by {} leaves no voxels along some axis", factor), "downsample",
-                     "use a smaller factor");
+    throw InputError(fmt::format("downsampling by {} leaves no voxels along some axis", factor),
+                     "downsample", "use a smaller factor");
   }
-  core::Array3<std::int32_t> out(core::Grid3{.shape = shape, .voxel_size = g.voxel_size * static_cast<double>(f)});
+  core::Array3<std::int32_t> out(
+      core::Grid3{.shape = shape, .voxel_size = g.voxel_size * static_cast<double>(f)});
 #pragma omp parallel for schedule(static)
   for (std::size_t k = 0; k < shape[2]; ++k) {
     std::map<std::int32_t, int> votes;
@@ -335,7 +354,8 @@ core::Array3<std::int32_t> downsample_majority(const core::Array3<std::int32_t>&
   return out;
 }
 
-core::Array3<std::int32_t> read_label_values(const fs::path& path, const ImageReadOptions& options) {
+core::Array3<std::int32_t> read_label_values(const fs::path& path,
+                                             const ImageReadOptions& options) {
   if (!fs::exists(path)) {
     throw InputError("image not found: '" + path.string() + "'", "input", "check the path");
   }
@@ -344,7 +364,8 @@ core::Array3<std::int32_t> read_label_values(const fs::path& path, const ImageRe
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(path)) {
       const std::string ext = lower_extension(entry.path());
-      if (entry.is_regular_file() && (ext == ".tif" || ext == ".tiff")) files.push_back(entry.path());
+      if (entry.is_regular_file() && (ext == ".tif" || ext == ".tiff"))
+        files.push_back(entry.path());
     }
     if (files.empty()) {
       throw InputError("folder '" + path.string() + "' holds no .tif/.tiff slices", "input",
@@ -365,8 +386,9 @@ core::Array3<std::int32_t> read_label_values(const fs::path& path, const ImageRe
       }
       values = read_raw(path, *options.raw);
     } else {
-      throw InputError("unknown image format '" + ext + "' of '" + path.string() + "'", "input",
-                       "use .tif/.tiff, a folder of .tif slices, .npy, or .raw/.bin with --raw-shape");
+      throw InputError(
+          "unknown image format '" + ext + "' of '" + path.string() + "'", "input",
+          "use .tif/.tiff, a folder of .tif slices, .npy, or .raw/.bin with --raw-shape");
     }
   }
   if (options.crop) {
@@ -379,13 +401,16 @@ core::Array3<std::int32_t> read_label_values(const fs::path& path, const ImageRe
 }
 
 microstructure::Microstructure to_microstructure(const core::Array3<std::int32_t>& values,
-                                                 const std::vector<PhaseMapping>& phase_map, double voxel_size,
+                                                 const std::vector<PhaseMapping>& phase_map,
+                                                 double voxel_size,
                                                  const std::string& source_name) {
   std::vector<PhaseMapping> sorted = phase_map;
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.value < b.value; });
   for (std::size_t n = 1; n < sorted.size(); ++n) {
     if (sorted[n].value == sorted[n - 1].value) {
-      throw InputError(fmt::format("label {} is mapped twice", sorted[n].value), "phase", "give each label once");
+      throw InputError(fmt::format("label {} is mapped twice", sorted[n].value), "phase",
+                       "give each label once");
     }
   }
   if (sorted.size() > 255) {
@@ -416,8 +441,10 @@ microstructure::Microstructure to_microstructure(const core::Array3<std::int32_t
         break;
       }
     }
-    throw InputError(fmt::format("'{}' contains label(s) {} that the phase map does not name", source_name, list),
-                     "phase", fmt::format("add --phase {}=<material or pore> for each", *missing.begin()));
+    throw InputError(fmt::format("'{}' contains label(s) {} that the phase map does not name",
+                                 source_name, list),
+                     "phase",
+                     fmt::format("add --phase {}=<material or pore> for each", *missing.begin()));
   }
   std::vector<microstructure::Phase> phases;
   for (const PhaseMapping& m : sorted) {
@@ -430,7 +457,8 @@ void write_tiff_labels(const fs::path& path, const core::Array3<microstructure::
   silence_libtiff();
   std::unique_ptr<TIFF, TiffCloser> tif(TIFFOpen(path.string().c_str(), "w"));
   if (!tif) {
-    throw InputError("cannot write '" + path.string() + "'", "out", "check that the folder exists and is writable");
+    throw InputError("cannot write '" + path.string() + "'", "out",
+                     "check that the folder exists and is writable");
   }
   const auto& g = labels.grid();
   const auto width = static_cast<std::uint32_t>(g.nx());
@@ -446,7 +474,8 @@ void write_tiff_labels(const fs::path& path, const core::Array3<microstructure::
     TIFFSetField(tif.get(), TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
     TIFFSetField(tif.get(), TIFFTAG_ROWSPERSTRIP, height);
     TIFFSetField(tif.get(), TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
-    TIFFSetField(tif.get(), TIFFTAG_PAGENUMBER, static_cast<std::uint16_t>(k), static_cast<std::uint16_t>(g.nz()));
+    TIFFSetField(tif.get(), TIFFTAG_PAGENUMBER, static_cast<std::uint16_t>(k),
+                 static_cast<std::uint16_t>(g.nz()));
     const std::size_t slice = static_cast<std::size_t>(width) * height;
     std::vector<unsigned char> buffer(labels.data() + k * slice, labels.data() + (k + 1) * slice);
     if (TIFFWriteEncodedStrip(tif.get(), 0, buffer.data(), static_cast<tmsize_t>(slice)) < 0 ||
@@ -458,22 +487,24 @@ void write_tiff_labels(const fs::path& path, const core::Array3<microstructure::
 
 void write_npy_labels(const fs::path& path, const core::Array3<microstructure::Label>& labels) {
   const auto& g = labels.grid();
-  std::string header = fmt::format("{{'descr': '|u1', 'fortran_order': True, 'shape': ({}, {}, {}), }}", g.nx(),
-                                   g.ny(), g.nz());
+  std::string header = fmt::format(
+      "{{'descr': '|u1', 'fortran_order': True, 'shape': ({}, {}, {}), }}", g.nx(), g.ny(), g.nz());
   // Pad so that magic (6) + version (2) + length (2) + header is a multiple of 64, ending in '\n'.
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header.push_back('\n');
   std::ofstream out(path, std::ios::binary);
   if (!out) {
-    throw InputError("cannot write '" + path.string() + "'", "out", "check that the folder exists and is writable");
+    throw InputError("cannot write '" + path.string() + "'", "out",
+                     "check that the folder exists and is writable");
   }
   out.write("\x93NUMPY\x01\x00", 8);
   const auto length = static_cast<std::uint16_t>(header.size());
   const char len_bytes[2] = {static_cast<char>(length & 0xFFU), static_cast<char>(length >> 8U)};
   out.write(len_bytes, 2);
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  out.write(reinterpret_cast<const char*>(labels.data()), static_cast<std::streamsize>(labels.size()));
+  out.write(reinterpret_cast<const char*>(labels.data()),
+            static_cast<std::streamsize>(labels.size()));
 }
 
 }  // namespace cathodelab::io

@@ -27,25 +27,30 @@ class Section {
       : table_(table), file_(std::move(file)), key_(std::move(key)) {}
 
   [[nodiscard]] std::string key(const std::string& leaf) const { return key_ + "." + leaf; }
-  [[nodiscard]] core::SourceLocation where(const toml::node& node) const { return location(file_, node); }
+  [[nodiscard]] core::SourceLocation where(const toml::node& node) const {
+    return location(file_, node);
+  }
   [[nodiscard]] core::SourceLocation where() const { return location(file_, table_); }
 
   void refuse_unknown(const std::vector<std::string>& known) const {
     for (const auto& [name, node] : table_) {
       const std::string k(name.str());
       if (std::find(known.begin(), known.end(), k) == known.end()) {
-        throw InputError("unknown key '" + k + "'", key(k), core::suggestion_text(k, known), where(node));
+        throw InputError("unknown key '" + k + "'", key(k), core::suggestion_text(k, known),
+                         where(node));
       }
     }
   }
 
   [[nodiscard]] const toml::node* find(const std::string& leaf) const { return table_.get(leaf); }
 
-  [[nodiscard]] std::optional<std::string> text(const std::string& leaf, const char* example) const {
+  [[nodiscard]] std::optional<std::string> text(const std::string& leaf,
+                                                const char* example) const {
     const toml::node* node = find(leaf);
     if (!node) return std::nullopt;
     if (const auto v = node->value<std::string>()) return *v;
-    throw InputError("expected a string", key(leaf), std::string("e.g. ") + leaf + " = " + example, where(*node));
+    throw InputError("expected a string", key(leaf), std::string("e.g. ") + leaf + " = " + example,
+                     where(*node));
   }
 
   [[nodiscard]] std::optional<double> number(const std::string& leaf, const char* example) const {
@@ -60,7 +65,8 @@ class Section {
         throw e.at(where(*node));
       }
     }
-    throw InputError("expected a number", key(leaf), std::string("e.g. ") + leaf + " = " + example, where(*node));
+    throw InputError("expected a number", key(leaf), std::string("e.g. ") + leaf + " = " + example,
+                     where(*node));
   }
 
   [[nodiscard]] std::optional<double> length(const std::string& leaf, const char* example) const {
@@ -69,7 +75,8 @@ class Section {
     return length_of(*node, key(leaf), example);
   }
 
-  [[nodiscard]] double length_of(const toml::node& node, const std::string& k, const char* example) const {
+  [[nodiscard]] double length_of(const toml::node& node, const std::string& k,
+                                 const char* example) const {
     if (const auto s = node.value<std::string>()) {
       try {
         return core::parse_quantity_as(*s, core::dim::length, k, example);
@@ -77,7 +84,8 @@ class Section {
         throw e.at(where(node));
       }
     }
-    throw InputError("expected a length with its unit", k, std::string("e.g. ") + example, where(node));
+    throw InputError("expected a length with its unit", k, std::string("e.g. ") + example,
+                     where(node));
   }
 
   [[nodiscard]] const toml::table& table() const { return table_; }
@@ -89,30 +97,50 @@ class Section {
 };
 
 template <class T>
-T required(const std::optional<T>& value, const Section& s, const std::string& leaf, const char* example) {
+T required(const std::optional<T>& value, const Section& s, const std::string& leaf,
+           const char* example) {
   if (!value) {
-    throw InputError("missing key '" + leaf + "'", s.key(leaf), std::string("add ") + leaf + " = " + example, s.where());
+    throw InputError("missing key '" + leaf + "'", s.key(leaf),
+                     std::string("add ") + leaf + " = " + example, s.where());
   }
   return *value;
 }
 
-const std::vector<std::string> kSectionKeys = {"seed", "domain", "thickness", "voxel_size", "coating_representation",
-                                               "phases", "packing"};
-const std::vector<std::string> kPhaseKeys = {"label",         "material",       "role",
-                                             "shape",         "volume_fraction", "diameter",
-                                             "spread",        "size_basis",     "min_diameter",
-                                             "max_diameter",  "size_table_diameters", "size_table_fractions",
-                                             "overlap",       "placement",      "fibre_diameter",
-                                             "length",        "length_spread",  "tilt_spread_deg",
-                                             "coating_material", "coating_thickness", "coating_name",
+const std::vector<std::string> kSectionKeys = {
+    "seed", "domain", "thickness", "voxel_size", "coating_representation", "phases", "packing"};
+const std::vector<std::string> kPhaseKeys = {"label",
+                                             "material",
+                                             "role",
+                                             "shape",
+                                             "volume_fraction",
+                                             "diameter",
+                                             "spread",
+                                             "size_basis",
+                                             "min_diameter",
+                                             "max_diameter",
+                                             "size_table_diameters",
+                                             "size_table_fractions",
+                                             "overlap",
+                                             "placement",
+                                             "fibre_diameter",
+                                             "length",
+                                             "length_spread",
+                                             "tilt_spread_deg",
+                                             "coating_material",
+                                             "coating_thickness",
+                                             "coating_name",
                                              "coating_representation"};
 
 ms::PhaseRole default_role(ms::PhaseShape shape) {
   switch (shape) {
-    case ms::PhaseShape::pore: return ms::PhaseRole::pore;
-    case ms::PhaseShape::fibre: return ms::PhaseRole::additive;
-    case ms::PhaseShape::matrix: return ms::PhaseRole::electrolyte;
-    case ms::PhaseShape::sphere: return ms::PhaseRole::active;
+    case ms::PhaseShape::pore:
+      return ms::PhaseRole::pore;
+    case ms::PhaseShape::fibre:
+      return ms::PhaseRole::additive;
+    case ms::PhaseShape::matrix:
+      return ms::PhaseRole::electrolyte;
+    case ms::PhaseShape::sphere:
+      return ms::PhaseRole::active;
   }
   return ms::PhaseRole::active;
 }
@@ -127,7 +155,8 @@ ms::SizeDistribution read_size(const Section& s, const char* d50_key, const char
     } else if (*basis == "volume") {
       size.basis = ms::SizeBasis::volume;
     } else {
-      core::throw_unknown("size basis", *basis, std::vector<std::string>{"number", "volume"}, s.key("size_basis"));
+      core::throw_unknown("size basis", *basis, std::vector<std::string>{"number", "volume"},
+                          s.key("size_basis"));
     }
   }
   size.min_diameter = s.length("min_diameter", "\"1 um\"").value_or(0.0);
@@ -135,8 +164,11 @@ ms::SizeDistribution read_size(const Section& s, const char* d50_key, const char
   const toml::node* diameters = s.find("size_table_diameters");
   const toml::node* fractions = s.find("size_table_fractions");
   if ((diameters != nullptr) != (fractions != nullptr)) {
-    throw InputError("a size table needs both size_table_diameters and size_table_fractions", s.key("size_table_diameters"),
-                     "e.g. size_table_diameters = [\"2 um\", \"5 um\"] and size_table_fractions = [0.3, 0.7]", s.where());
+    throw InputError(
+        "a size table needs both size_table_diameters and size_table_fractions",
+        s.key("size_table_diameters"),
+        "e.g. size_table_diameters = [\"2 um\", \"5 um\"] and size_table_fractions = [0.3, 0.7]",
+        s.where());
   }
   if (diameters) {
     const toml::array* d = diameters->as_array();
@@ -151,8 +183,8 @@ ms::SizeDistribution read_size(const Section& s, const char* d50_key, const char
     for (const toml::node& node : *f) {
       const auto v = node.value<double>();
       if (!v) {
-        throw InputError("size table fractions must be numbers", s.key("size_table_fractions"), "e.g. [0.3, 0.7]",
-                         s.where(node));
+        throw InputError("size table fractions must be numbers", s.key("size_table_fractions"),
+                         "e.g. [0.3, 0.7]", s.where(node));
       }
       size.table_fractions.push_back(*v);
     }
@@ -180,23 +212,29 @@ PhaseEntry read_phase(const std::string& name, const toml::table& table, const s
   if (const auto role = s.text("role", "\"active\"")) {
     p.role = ms::parse_phase_role(*role, s.key("role"));
   }
-  const bool remainder_capable = p.shape == ms::PhaseShape::matrix || p.shape == ms::PhaseShape::pore;
+  const bool remainder_capable =
+      p.shape == ms::PhaseShape::matrix || p.shape == ms::PhaseShape::pore;
   if (p.shape == ms::PhaseShape::pore) {
-    p.placement = ms::parse_pore_placement(s.text("placement", "\"surface\"").value_or("remainder"), s.key("placement"));
+    p.placement = ms::parse_pore_placement(s.text("placement", "\"surface\"").value_or("remainder"),
+                                           s.key("placement"));
   }
   const auto fraction = s.number("volume_fraction", "0.6");
-  const bool is_remainder = p.shape == ms::PhaseShape::matrix ||
-                            (p.shape == ms::PhaseShape::pore && p.placement == ms::PorePlacement::remainder);
-  if (!fraction && !is_remainder && !(p.shape == ms::PhaseShape::pore && p.placement == ms::PorePlacement::none)) {
+  const bool is_remainder =
+      p.shape == ms::PhaseShape::matrix ||
+      (p.shape == ms::PhaseShape::pore && p.placement == ms::PorePlacement::remainder);
+  if (!fraction && !is_remainder &&
+      !(p.shape == ms::PhaseShape::pore && p.placement == ms::PorePlacement::none)) {
     throw InputError("missing key 'volume_fraction'", s.key("volume_fraction"),
-                     remainder_capable ? "add volume_fraction = 0.1, or make it the remainder" : "add volume_fraction = 0.6",
+                     remainder_capable ? "add volume_fraction = 0.1, or make it the remainder"
+                                       : "add volume_fraction = 0.6",
                      s.where());
   }
   p.volume_fraction = fraction.value_or(0.0);
   if (const auto label = table.get("label")) {
     const auto v = label->value<std::int64_t>();
     if (!v || *v < 0 || *v > 254) {
-      throw InputError("label must be an integer 0..254", s.key("label"), "e.g. label = 1", s.where(*label));
+      throw InputError("label must be an integer 0..254", s.key("label"), "e.g. label = 1",
+                       s.where(*label));
     }
     entry.label = *v;
   }
@@ -204,23 +242,30 @@ PhaseEntry read_phase(const std::string& name, const toml::table& table, const s
   if (p.shape == ms::PhaseShape::sphere || (p.shape == ms::PhaseShape::pore && !is_remainder)) {
     p.size = read_size(s, "diameter", "spread");
     if (p.size.table_diameters.empty() && p.size.d50 <= 0.0) {
-      throw InputError("missing key 'diameter'", s.key("diameter"), "add diameter = \"5 um\" (the d50)", s.where());
+      throw InputError("missing key 'diameter'", s.key("diameter"),
+                       "add diameter = \"5 um\" (the d50)", s.where());
     }
   }
   if (p.shape == ms::PhaseShape::fibre) {
-    p.fibre.diameter = required(s.length("fibre_diameter", "\"150 nm\""), s, "fibre_diameter", "\"150 nm\"");
+    p.fibre.diameter =
+        required(s.length("fibre_diameter", "\"150 nm\""), s, "fibre_diameter", "\"150 nm\"");
     p.fibre.length.d50 = required(s.length("length", "\"10 um\""), s, "length", "\"10 um\"");
     p.fibre.length.geometric_spread = s.number("length_spread", "1.3").value_or(1.0);
-    p.fibre.tilt_spread = s.number("tilt_spread_deg", "10").value_or(10.0) * std::numbers::pi / 180.0;
+    p.fibre.tilt_spread =
+        s.number("tilt_spread_deg", "10").value_or(10.0) * std::numbers::pi / 180.0;
   }
   if (s.find("coating_material") || s.find("coating_thickness")) {
     ms::CoatingSpec coating;
-    coating.material = required(s.text("coating_material", "\"LiNbO3\""), s, "coating_material", "\"LiNbO3\"");
-    coating.thickness = required(s.length("coating_thickness", "\"10 nm\""), s, "coating_thickness", "\"10 nm\"");
-    coating.name = s.text("coating_name", "\"LiNbO3 coating\"").value_or(coating.material + " coating");
+    coating.material =
+        required(s.text("coating_material", "\"LiNbO3\""), s, "coating_material", "\"LiNbO3\"");
+    coating.thickness =
+        required(s.length("coating_thickness", "\"10 nm\""), s, "coating_thickness", "\"10 nm\"");
+    coating.name =
+        s.text("coating_name", "\"LiNbO3 coating\"").value_or(coating.material + " coating");
     coating.representation = section_representation;
     if (const auto rep = s.text("coating_representation", "\"auto\"")) {
-      coating.representation = ms::parse_coating_representation(*rep, s.key("coating_representation"));
+      coating.representation =
+          ms::parse_coating_representation(*rep, s.key("coating_representation"));
     }
     p.coating = coating;
   }
@@ -237,19 +282,20 @@ ms::GenerationSpec read_generation_spec(const toml::table& section, const std::s
   if (const toml::node* seed = section.get("seed")) {
     const auto v = seed->value<std::int64_t>();
     if (!v || *v < 0) {
-      throw InputError("seed must be a non-negative integer", s.key("seed"), "e.g. seed = 42", s.where(*seed));
+      throw InputError("seed must be a non-negative integer", s.key("seed"), "e.g. seed = 42",
+                       s.where(*seed));
     }
     spec.seed = static_cast<std::uint64_t>(*v);
   }
   const toml::node* domain = section.get("domain");
   if (!domain) {
-    throw InputError("missing key 'domain'", s.key("domain"), "add domain = \"40 um\" (or [\"40 um\", \"30 um\"])",
-                     s.where());
+    throw InputError("missing key 'domain'", s.key("domain"),
+                     "add domain = \"40 um\" (or [\"40 um\", \"30 um\"])", s.where());
   }
   if (const toml::array* pair = domain->as_array()) {
     if (pair->empty() || pair->size() > 2) {
-      throw InputError("domain takes one or two in-plane lengths", s.key("domain"), "e.g. domain = [\"40 um\", \"30 um\"]",
-                       s.where(*domain));
+      throw InputError("domain takes one or two in-plane lengths", s.key("domain"),
+                       "e.g. domain = [\"40 um\", \"30 um\"]", s.where(*domain));
     }
     spec.domain_x = s.length_of(*pair->get(0), s.key("domain"), "\"40 um\"");
     spec.domain_y = s.length_of(*pair->get(pair->size() - 1), s.key("domain"), "\"40 um\"");
@@ -259,24 +305,29 @@ ms::GenerationSpec read_generation_spec(const toml::table& section, const std::s
   spec.thickness = required(s.length("thickness", "\"30 um\""), s, "thickness", "\"30 um\"");
   spec.voxel_size = required(s.length("voxel_size", "\"0.25 um\""), s, "voxel_size", "\"0.25 um\"");
   const auto representation = ms::parse_coating_representation(
-      s.text("coating_representation", "\"auto\"").value_or("auto"), s.key("coating_representation"));
+      s.text("coating_representation", "\"auto\"").value_or("auto"),
+      s.key("coating_representation"));
   if (const toml::node* packing = section.get("packing")) {
     const toml::table* t = packing->as_table();
     if (!t) {
-      throw InputError("packing must be a table", s.key("packing"), "write [microstructure.packing]", s.where(*packing));
+      throw InputError("packing must be a table", s.key("packing"),
+                       "write [microstructure.packing]", s.where(*packing));
     }
     const Section ps(*t, file, s.key("packing"));
     ps.refuse_unknown({"max_sweeps", "tolerance"});
-    spec.packing.max_sweeps = static_cast<int>(ps.number("max_sweeps", "400").value_or(spec.packing.max_sweeps));
-    spec.packing.overlap_tolerance = ps.number("tolerance", "0.002").value_or(spec.packing.overlap_tolerance);
+    spec.packing.max_sweeps =
+        static_cast<int>(ps.number("max_sweeps", "400").value_or(spec.packing.max_sweeps));
+    spec.packing.overlap_tolerance =
+        ps.number("tolerance", "0.002").value_or(spec.packing.overlap_tolerance);
   }
   const toml::node* phases_node = section.get("phases");
   const toml::table* phases = phases_node ? phases_node->as_table() : nullptr;
   if (!phases || phases->empty()) {
-    throw InputError("no phases", s.key("phases"),
-                     "add one table per phase, e.g. [microstructure.phases.NCM811] with shape, volume_fraction, "
-                     "diameter",
-                     phases_node ? s.where(*phases_node) : s.where());
+    throw InputError(
+        "no phases", s.key("phases"),
+        "add one table per phase, e.g. [microstructure.phases.NCM811] with shape, volume_fraction, "
+        "diameter",
+        phases_node ? s.where(*phases_node) : s.where());
   }
   std::vector<PhaseEntry> entries;
   for (const auto& [name, node] : *phases) {
@@ -284,9 +335,11 @@ ms::GenerationSpec read_generation_spec(const toml::table& section, const std::s
     const toml::table* t = node.as_table();
     if (!t) {
       throw InputError("phase '" + phase_name + "' must be a table", s.key("phases." + phase_name),
-                       "write [" + s.key("phases." + phase_name) + "] followed by its keys", s.where(node));
+                       "write [" + s.key("phases." + phase_name) + "] followed by its keys",
+                       s.where(node));
     }
-    entries.push_back(read_phase(phase_name, *t, file, s.key("phases." + phase_name), representation));
+    entries.push_back(
+        read_phase(phase_name, *t, file, s.key("phases." + phase_name), representation));
   }
   // Labels: explicit `label` keys first in their order, the rest in the order written in the file.
   std::stable_sort(entries.begin(), entries.end(), [](const PhaseEntry& a, const PhaseEntry& b) {
@@ -296,10 +349,11 @@ ms::GenerationSpec read_generation_spec(const toml::table& section, const std::s
   });
   for (std::size_t n = 0; n < entries.size(); ++n) {
     if (entries[n].label && *entries[n].label != static_cast<std::int64_t>(n)) {
-      throw InputError(fmt::format("phase '{}' asks for label {} but labels must run 0..{} without gaps",
-                                   entries[n].spec.name, *entries[n].label, entries.size() - 1),
-                       s.key("phases." + entries[n].spec.name + ".label"),
-                       "number the labels consecutively from 0, or leave them out (file order is used)");
+      throw InputError(
+          fmt::format("phase '{}' asks for label {} but labels must run 0..{} without gaps",
+                      entries[n].spec.name, *entries[n].label, entries.size() - 1),
+          s.key("phases." + entries[n].spec.name + ".label"),
+          "number the labels consecutively from 0, or leave them out (file order is used)");
     }
     spec.phases.push_back(entries[n].spec);
   }
@@ -317,9 +371,10 @@ microstructure::GenerationSpec load_generation_spec(const std::filesystem::path&
   const toml::table root = detail::parse_toml_file(path);
   const toml::node* section = root.get("microstructure");
   if (!section || !section->as_table()) {
-    throw core::InputError("'" + path.string() + "' has no [microstructure] section", "microstructure",
-                           "add a [microstructure] table with domain, thickness, voxel_size and phases",
-                           {path.string(), 0, 0});
+    throw core::InputError(
+        "'" + path.string() + "' has no [microstructure] section", "microstructure",
+        "add a [microstructure] table with domain, thickness, voxel_size and phases",
+        {path.string(), 0, 0});
   }
   return detail::read_generation_spec(*section->as_table(), path.string(), "microstructure");
 }

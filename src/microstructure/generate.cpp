@@ -1,5 +1,5 @@
-// Recipe -> voxel microstructure (see generate.hpp for the pipeline and docs/theory/microstructure.md
-// for the reasons behind each step).
+// Recipe -> voxel microstructure (see generate.hpp for the pipeline and
+// docs/theory/microstructure.md for the reasons behind each step).
 #include "cathodelab/microstructure/generate.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -21,7 +21,7 @@
 namespace cathodelab::microstructure {
 namespace {
 
-constexpr Label kFree = 255;  // voxel not yet given to any phase
+constexpr Label kFree = 255;     // voxel not yet given to any phase
 constexpr double kReach = 1.35;  // ownership is computed out to q = 1.35 (room to dilate a phase)
 constexpr float kInf = std::numeric_limits<float>::infinity();
 const double kThinFibreRadius = std::sqrt(3.0) / 2.0;  // [voxels] keeps a digital fibre 6-connected
@@ -41,7 +41,8 @@ std::size_t wrap(std::ptrdiff_t i, std::size_t n) {
 // for a given voxel happens on one thread, in ball order, so min-updates are race-free and
 // deterministic.
 template <class ReachOf, class Visit>
-void scatter_balls(const core::Grid3& grid, std::span<const Ball> balls, ReachOf reach_of, Visit visit) {
+void scatter_balls(const core::Grid3& grid, std::span<const Ball> balls, ReachOf reach_of,
+                   Visit visit) {
   const double h = grid.voxel_size;
   const std::size_t nx = grid.nx();
   const std::size_t ny = grid.ny();
@@ -125,7 +126,8 @@ std::size_t draw_fibre(const core::Grid3& grid, const Particle& fibre, Label lab
         if (vx * vx + vy * vy + vz * vz - t * t > r * r) {
           continue;
         }
-        const std::size_t index = grid.index(wrap(i, grid.nx()), wrap(j, grid.ny()), static_cast<std::size_t>(k));
+        const std::size_t index =
+            grid.index(wrap(i, grid.nx()), wrap(j, grid.ny()), static_cast<std::size_t>(k));
         if (labels[index] == kFree) {
           labels[index] = label;
           owner[index] = id;
@@ -182,8 +184,8 @@ class Generator {
   std::vector<Particle> particles_;
   std::size_t first_sphere_ = 0;  // particles_[first_sphere_..] are spheres
   std::vector<PhaseReport> phases_;
-  std::vector<int> coating_label_;   // per spec phase: label of its coating or -1
-  std::vector<bool> shortfall_;      // per spec phase: too few candidates at the last attempt
+  std::vector<int> coating_label_;  // per spec phase: label of its coating or -1
+  std::vector<bool> shortfall_;     // per spec phase: too few candidates at the last attempt
   std::size_t remainder_phase_ = 0;
   GenerationReport report_;
 };
@@ -195,7 +197,8 @@ void Generator::setup_grid() {
   };
   grid_.shape = {count(spec_.domain_x), count(spec_.domain_y), count(spec_.thickness)};
   grid_.voxel_size = h;
-  box_volume_ = grid_.length(core::Axis::x) * grid_.length(core::Axis::y) * grid_.length(core::Axis::z);
+  box_volume_ =
+      grid_.length(core::Axis::x) * grid_.length(core::Axis::y) * grid_.length(core::Axis::z);
   core::require_memory(generation_memory_bytes(spec_), "generating the microstructure");
   labels_.assign(grid_.size(), kFree);
   owner_.assign(grid_.size(), no_particle);
@@ -213,7 +216,8 @@ void Generator::setup_phase_table() {
     r.role = ps.role;
     r.shape = ps.shape;
     r.target_fraction = ps.volume_fraction;
-    if (ps.shape == PhaseShape::matrix || (ps.shape == PhaseShape::pore && ps.placement == PorePlacement::remainder)) {
+    if (ps.shape == PhaseShape::matrix ||
+        (ps.shape == PhaseShape::pore && ps.placement == PorePlacement::remainder)) {
       remainder_phase_ = p;
     }
     phases_.push_back(r);
@@ -225,26 +229,34 @@ void Generator::setup_phase_table() {
     }
     const CoatingSpec& coating = *ps.coating;
     PhaseReport r;
-    r.name = coating.name.empty() ? (coating.material.empty() ? ps.name + " coating" : coating.material + " coating")
-                                  : coating.name;
+    r.name = coating.name.empty()
+                 ? (coating.material.empty() ? ps.name + " coating" : coating.material + " coating")
+                 : coating.name;
     r.material = coating.material;
     r.role = PhaseRole::coating;
     r.shape = PhaseShape::sphere;
     r.is_coating = true;
     r.coating_thickness = coating.thickness;
     switch (coating.representation) {
-      case CoatingRepresentation::voxels: r.coating_voxelized = true; break;
-      case CoatingRepresentation::interface: r.coating_voxelized = false; break;
+      case CoatingRepresentation::voxels:
+        r.coating_voxelized = true;
+        break;
+      case CoatingRepresentation::interface:
+        r.coating_voxelized = false;
+        break;
       case CoatingRepresentation::automatic:
         r.coating_voxelized = coating.thickness >= coating.min_voxels * spec_.voxel_size;
         break;
     }
     report_.notes.push_back(
         r.coating_voxelized
-            ? fmt::format("coating '{}' ({:.3g} nm) is drawn as a voxel shell around every {} particle", r.name,
-                          coating.thickness * 1e9, ps.name)
-            : fmt::format("coating '{}' ({:.3g} nm) is thinner than the voxel ({:.3g} nm): recorded as an interface "
-                          "property of every {} particle (thickness and material in the particle list), not as voxels",
+            ? fmt::format(
+                  "coating '{}' ({:.3g} nm) is drawn as a voxel shell around every {} particle",
+                  r.name, coating.thickness * 1e9, ps.name)
+            : fmt::format("coating '{}' ({:.3g} nm) is thinner than the voxel ({:.3g} nm): "
+                          "recorded as an interface "
+                          "property of every {} particle (thickness and material in the particle "
+                          "list), not as voxels",
                           r.name, coating.thickness * 1e9, spec_.voxel_size * 1e9, ps.name));
     coating_label_[p] = static_cast<int>(phases_.size());
     phases_.push_back(r);
@@ -264,10 +276,12 @@ void Generator::place_fibres() {
     phases_[p].fibre_radius_requested = r_requested;
     phases_[p].fibre_radius_drawn = r_drawn;
     if (r_drawn > r_requested) {
-      report_.notes.push_back(fmt::format(
-          "fibres of '{}' ({:.3g} nm diameter) are thinner than a voxel: drawn with radius {:.3g} nm (sqrt(3)/2 "
-          "voxel) so each stays a connected line; their number is reduced so the volume fraction is right",
-          ps.name, ps.fibre.diameter * 1e9, r_drawn * 1e9));
+      report_.notes.push_back(
+          fmt::format("fibres of '{}' ({:.3g} nm diameter) are thinner than a voxel: drawn with "
+                      "radius {:.3g} nm (sqrt(3)/2 "
+                      "voxel) so each stays a connected line; their number is reduced so the "
+                      "volume fraction is right",
+                      ps.name, ps.fibre.diameter * 1e9, r_drawn * 1e9));
     }
     const std::size_t target = target_voxels(ps.volume_fraction);
     std::size_t taken = 0;
@@ -283,8 +297,10 @@ void Generator::place_fibres() {
                       rng.uniform(0.0, spec_.thickness)};
       const double azimuth = rng.uniform(0.0, 2.0 * std::numbers::pi);
       const double tilt = ps.fibre.tilt_spread * rng.normal();
-      fibre.axis = {std::cos(tilt) * std::cos(azimuth), std::cos(tilt) * std::sin(azimuth), std::sin(tilt)};
-      const std::size_t got = draw_fibre(grid_, fibre, static_cast<Label>(p), fibre.id, labels_, owner_);
+      fibre.axis = {std::cos(tilt) * std::cos(azimuth), std::cos(tilt) * std::sin(azimuth),
+                    std::sin(tilt)};
+      const std::size_t got =
+          draw_fibre(grid_, fibre, static_cast<Label>(p), fibre.id, labels_, owner_);
       if (got == 0) {
         if (++misses > 100000) {
           break;  // no room left; the report shows the shortfall
@@ -309,12 +325,14 @@ void Generator::pack_spheres() {
     // Overlaps lose volume; starting a little above the target keeps the later radius
     // correction close to 1 (it is exact whatever this factor is).
     const double inflation = 1.0 + ps.allowed_overlap;
-    const std::vector<double> diameters = draw_diameters_for_volume(ps.size, ps.volume_fraction * box_volume_ * inflation, rng);
+    const std::vector<double> diameters =
+        draw_diameters_for_volume(ps.size, ps.volume_fraction * box_volume_ * inflation, rng);
     for (const double d : diameters) {
       PackingSphere s;
       s.radius = 0.5 * d;
       s.allowed_overlap = ps.allowed_overlap;
-      s.centre = {rng.uniform(0.0, spec_.domain_x), rng.uniform(0.0, spec_.domain_y), rng.uniform(0.0, spec_.thickness)};
+      s.centre = {rng.uniform(0.0, spec_.domain_x), rng.uniform(0.0, spec_.domain_y),
+                  rng.uniform(0.0, spec_.thickness)};
       spheres.push_back(s);
       Particle particle;
       particle.id = static_cast<ParticleId>(particles_.size());
@@ -324,9 +342,11 @@ void Generator::pack_spheres() {
       particles_.push_back(particle);
     }
   }
-  const PackingBox box{grid_.length(core::Axis::x), grid_.length(core::Axis::y), grid_.length(core::Axis::z)};
-  report_.packing = relax_packing(spheres, box, spec_.packing.max_sweeps, spec_.packing.overlap_tolerance,
-                                  spec_.packing.wall_overlap_factor);
+  const PackingBox box{grid_.length(core::Axis::x), grid_.length(core::Axis::y),
+                       grid_.length(core::Axis::z)};
+  report_.packing =
+      relax_packing(spheres, box, spec_.packing.max_sweeps, spec_.packing.overlap_tolerance,
+                    spec_.packing.wall_overlap_factor);
   for (std::size_t s = 0; s < spheres.size(); ++s) {
     particles_[first_sphere_ + s].centre = spheres[s].centre;
   }
@@ -336,7 +356,8 @@ void Generator::assign_sphere_phase(std::size_t phase, const std::vector<Label>&
   const std::size_t target = target_voxels(spec_.phases[phase].volume_fraction);
   std::vector<float> candidates;
   for (std::size_t n = 0; n < labels_.size(); ++n) {
-    if (labels_[n] == kFree && owner_[n] >= 0 && particle_phase[static_cast<std::size_t>(owner_[n])] == phase) {
+    if (labels_[n] == kFree && owner_[n] >= 0 &&
+        particle_phase[static_cast<std::size_t>(owner_[n])] == phase) {
       candidates.push_back(q2_[n]);
     }
   }
@@ -347,17 +368,21 @@ void Generator::assign_sphere_phase(std::size_t phase, const std::vector<Label>&
   const auto free = static_cast<std::size_t>(std::count(labels_.begin(), labels_.end(), kFree));
   if (free < target) {
     throw core::InputError(
-        fmt::format("phase '{}' needs {:.4f} of the volume but only {:.4f} is left after fibres, earlier phases and "
+        fmt::format("phase '{}' needs {:.4f} of the volume but only {:.4f} is left after fibres, "
+                    "earlier phases and "
                     "coating shells",
                     phases_[phase].name, spec_.phases[phase].volume_fraction,
                     static_cast<double>(free) / static_cast<double>(labels_.size())),
-        fmt::format("microstructure.phases[{}].volume_fraction", phase),
-        "lower the fractions, or make the coating thinner (a voxel shell around every particle takes about "
+        "microstructure.phases." + phases_[phase].name + ".volume_fraction",
+        "lower the fractions, or make the coating thinner (a voxel shell around every particle "
+        "takes about "
         "3 t / r of the particle volume)");
   }
   if (candidates.size() < target) {
     shortfall_[phase] = true;
-    phases_[phase].radius_scale = std::cbrt(static_cast<double>(target) / std::max<double>(1.0, static_cast<double>(candidates.size())));
+    phases_[phase].radius_scale =
+        std::cbrt(static_cast<double>(target) /
+                  std::max<double>(1.0, static_cast<double>(candidates.size())));
     return;
   }
   const float threshold = kth_smallest(candidates, target - 1);
@@ -365,8 +390,8 @@ void Generator::assign_sphere_phase(std::size_t phase, const std::vector<Label>&
   const auto label = static_cast<Label>(phase);
 #pragma omp parallel for schedule(static)
   for (std::size_t n = 0; n < labels_.size(); ++n) {
-    if (labels_[n] == kFree && owner_[n] >= 0 && particle_phase[static_cast<std::size_t>(owner_[n])] == phase &&
-        q2_[n] <= threshold) {
+    if (labels_[n] == kFree && owner_[n] >= 0 &&
+        particle_phase[static_cast<std::size_t>(owner_[n])] == phase && q2_[n] <= threshold) {
       labels_[n] = label;
     }
   }
@@ -390,13 +415,14 @@ void Generator::draw_coating(std::size_t phase) {
     return;
   }
   const auto label = static_cast<Label>(coating_label_[phase]);
-  scatter_balls(grid_, balls, [t](const Ball& b) { return b.radius + t; },
-                [&](std::uint32_t b, std::size_t n, double d2) {
-                  const double outer = balls[b].radius + t;
-                  if (labels_[n] == kFree && d2 <= outer * outer) {
-                    labels_[n] = label;
-                  }
-                });
+  scatter_balls(
+      grid_, balls, [t](const Ball& b) { return b.radius + t; },
+      [&](std::uint32_t b, std::size_t n, double d2) {
+        const double outer = balls[b].radius + t;
+        if (labels_[n] == kFree && d2 <= outer * outer) {
+          labels_[n] = label;
+        }
+      });
 }
 
 bool Generator::assign_spheres() {
@@ -410,19 +436,20 @@ bool Generator::assign_spheres() {
     balls.push_back({particles_[i].centre, particles_[i].radius});
   }
   const auto base = static_cast<ParticleId>(first_sphere_);
-  scatter_balls(grid_, balls, [](const Ball& b) { return kReach * b.radius; },
-                [&](std::uint32_t b, std::size_t n, double d2) {
-                  if (labels_[n] != kFree) {
-                    return;  // fibres drawn first keep their voxels
-                  }
-                  const double r = balls[b].radius;
-                  const auto q2 = static_cast<float>(d2 / (r * r));
-                  const ParticleId id = base + static_cast<ParticleId>(b);
-                  if (q2 < q2_[n] || (q2 == q2_[n] && id < owner_[n])) {
-                    q2_[n] = q2;
-                    owner_[n] = id;
-                  }
-                });
+  scatter_balls(
+      grid_, balls, [](const Ball& b) { return kReach * b.radius; },
+      [&](std::uint32_t b, std::size_t n, double d2) {
+        if (labels_[n] != kFree) {
+          return;  // fibres drawn first keep their voxels
+        }
+        const double r = balls[b].radius;
+        const auto q2 = static_cast<float>(d2 / (r * r));
+        const ParticleId id = base + static_cast<ParticleId>(b);
+        if (q2 < q2_[n] || (q2 == q2_[n] && id < owner_[n])) {
+          q2_[n] = q2;
+          owner_[n] = id;
+        }
+      });
   std::fill(shortfall_.begin(), shortfall_.end(), false);
   // Coated phases first, then their shells (which must not eat the cores), then the rest.
   for (std::size_t p = 0; p < spec_.phases.size(); ++p) {
@@ -442,8 +469,9 @@ bool Generator::assign_spheres() {
 void Generator::place_pores() {
   std::size_t pore = spec_.phases.size();
   for (std::size_t p = 0; p < spec_.phases.size(); ++p) {
-    if (spec_.phases[p].shape == PhaseShape::pore && (spec_.phases[p].placement == PorePlacement::surface ||
-                                                      spec_.phases[p].placement == PorePlacement::random)) {
+    if (spec_.phases[p].shape == PhaseShape::pore &&
+        (spec_.phases[p].placement == PorePlacement::surface ||
+         spec_.phases[p].placement == PorePlacement::random)) {
       pore = p;
     }
   }
@@ -452,12 +480,16 @@ void Generator::place_pores() {
   }
   const PhaseSpec& ps = spec_.phases[pore];
   const std::size_t target = target_voxels(ps.volume_fraction);
-  const std::size_t free = static_cast<std::size_t>(std::count(labels_.begin(), labels_.end(), kFree));
+  const std::size_t free =
+      static_cast<std::size_t>(std::count(labels_.begin(), labels_.end(), kFree));
   if (free < target) {
     throw core::InputError(
-        fmt::format("the pores need {:.4f} of the volume but only {:.4f} is left after particles and coatings",
-                    ps.volume_fraction, static_cast<double>(free) / static_cast<double>(labels_.size())),
-        "microstructure.phases", "lower the particle or pore fractions (voxel coatings also take volume)");
+        fmt::format("the pores need {:.4f} of the volume but only {:.4f} is left after particles "
+                    "and coatings",
+                    ps.volume_fraction,
+                    static_cast<double>(free) / static_cast<double>(labels_.size())),
+        "microstructure.phases",
+        "lower the particle or pore fractions (voxel coatings also take volume)");
   }
   // Surface pores sit on active particles, chosen in proportion to their surface area.
   std::vector<std::size_t> hosts;
@@ -471,22 +503,26 @@ void Generator::place_pores() {
       }
     }
     if (hosts.empty()) {
-      report_.notes.push_back("no active particles to put surface pores on: pores placed at random instead");
+      report_.notes.push_back(
+          "no active particles to put surface pores on: pores placed at random instead");
     }
   }
   for (int attempt = 0; attempt < 6; ++attempt) {
     core::Rng rng(spec_.seed, 2000 + static_cast<std::uint64_t>(attempt));
     // Part of each surface pore lies inside its host; start with twice the volume and grow.
     const double inflation = (hosts.empty() ? 1.3 : 2.5) * std::pow(2.0, attempt);
-    const std::vector<double> diameters = draw_diameters_for_volume(ps.size, ps.volume_fraction * box_volume_ * inflation, rng);
+    const std::vector<double> diameters =
+        draw_diameters_for_volume(ps.size, ps.volume_fraction * box_volume_ * inflation, rng);
     std::vector<Ball> balls;
     for (const double d : diameters) {
       Ball ball{{}, 0.5 * d};
       if (hosts.empty()) {
-        ball.centre = {rng.uniform(0.0, spec_.domain_x), rng.uniform(0.0, spec_.domain_y), rng.uniform(0.0, spec_.thickness)};
+        ball.centre = {rng.uniform(0.0, spec_.domain_x), rng.uniform(0.0, spec_.domain_y),
+                       rng.uniform(0.0, spec_.thickness)};
       } else {
         const double u = rng.uniform() * cumulative.back();
-        const auto at = static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+        const auto at = static_cast<std::size_t>(
+            std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
         const Particle& host = particles_[hosts[std::min(at, hosts.size() - 1)]];
         const std::array<double, 3> dir = random_direction(rng);
         for (int c = 0; c < 3; ++c) {
@@ -496,13 +532,14 @@ void Generator::place_pores() {
       balls.push_back(ball);
     }
     std::vector<float> pore_q2(labels_.size(), kInf);
-    scatter_balls(grid_, balls, [](const Ball& b) { return kReach * b.radius; },
-                  [&](std::uint32_t b, std::size_t n, double d2) {
-                    if (labels_[n] == kFree) {
-                      const double r = balls[b].radius;
-                      pore_q2[n] = std::min(pore_q2[n], static_cast<float>(d2 / (r * r)));
-                    }
-                  });
+    scatter_balls(
+        grid_, balls, [](const Ball& b) { return kReach * b.radius; },
+        [&](std::uint32_t b, std::size_t n, double d2) {
+          if (labels_[n] == kFree) {
+            const double r = balls[b].radius;
+            pore_q2[n] = std::min(pore_q2[n], static_cast<float>(d2 / (r * r)));
+          }
+        });
     std::vector<float> candidates;
     for (const float v : pore_q2) {
       if (v < kInf) {
@@ -523,7 +560,8 @@ void Generator::place_pores() {
     phases_[pore].radius_scale = std::sqrt(static_cast<double>(threshold));
     return;
   }
-  report_.notes.push_back(fmt::format("could not place all pores of '{}' near their hosts", ps.name));
+  report_.notes.push_back(
+      fmt::format("could not place all pores of '{}' near their hosts", ps.name));
 }
 
 void Generator::finish(GeneratedMicrostructure& out) {
@@ -592,7 +630,8 @@ void Generator::finish(GeneratedMicrostructure& out) {
   phases_[remainder_phase_].target_fraction = std::max(0.0, 1.0 - others - coatings);
   for (std::size_t p = 0; p < spec_.phases.size(); ++p) {
     if (shortfall_[p]) {
-      report_.notes.push_back(fmt::format("phase '{}' could not reach its target fraction", phases_[p].name));
+      report_.notes.push_back(
+          fmt::format("phase '{}' could not reach its target fraction", phases_[p].name));
     }
   }
 }

@@ -27,39 +27,48 @@ Enum parse_enum(const std::string& text, const std::array<Enum, N>& values, cons
   core::throw_unknown(what, text, names, key_path);
 }
 
-std::string phase_key(std::size_t index) { return fmt::format("microstructure.phases[{}]", index); }
+// Phases are named tables in input files: microstructure.phases.<name>.
+std::string phase_key(const std::string& name, std::size_t index) {
+  return name.empty() ? fmt::format("microstructure.phases[{}]", index)
+                      : "microstructure.phases." + name;
+}
 
 void check_size(const SizeDistribution& size, const std::string& key, double voxel_size) {
   if (!size.table_diameters.empty()) {
     if (size.table_diameters.size() != size.table_fractions.size()) {
-      throw core::InputError("size table has different numbers of diameters and fractions", key,
-                             "give one fraction per diameter");
+      throw core::InputError("size table has different numbers of diameters and fractions",
+                             key + ".size_table_fractions", "give one fraction per diameter");
     }
     double total = 0.0;
     for (std::size_t i = 0; i < size.table_diameters.size(); ++i) {
       if (!(size.table_diameters[i] > 0.0) || !(size.table_fractions[i] >= 0.0)) {
-        throw core::InputError("size table needs positive diameters and non-negative fractions", key,
-                               "e.g. table = [[\"2 um\", 0.3], [\"5 um\", 0.7]]");
+        throw core::InputError("size table needs positive diameters and non-negative fractions",
+                               key, "e.g. table = [[\"2 um\", 0.3], [\"5 um\", 0.7]]");
       }
       total += size.table_fractions[i];
     }
     if (!(total > 0.0)) {
-      throw core::InputError("size table fractions are all zero", key, "give at least one positive fraction");
+      throw core::InputError("size table fractions are all zero", key + ".size_table_fractions",
+                             "give at least one positive fraction");
     }
     return;
   }
   if (!(size.d50 > 0.0) || !std::isfinite(size.d50)) {
-    throw core::InputError("d50 must be a positive length", key + ".d50", "e.g. d50 = \"5 um\"");
+    throw core::InputError("d50 must be a positive length", key + ".diameter",
+                           "e.g. diameter = \"5 um\"");
   }
   if (!(size.geometric_spread >= 1.0) || size.geometric_spread > 5.0) {
-    throw core::InputError(fmt::format("geometric spread {} is outside [1, 5]", size.geometric_spread),
-                           key + ".spread", "sigma_g = 1 is monodisperse; 1.2-1.6 is typical for powders");
+    throw core::InputError(
+        fmt::format("geometric spread {} is outside [1, 5]", size.geometric_spread),
+        key + ".spread", "sigma_g = 1 is monodisperse; 1.2-1.6 is typical for powders");
   }
   if (voxel_size > 0.0 && size.d50 < 1.5 * voxel_size) {
     throw core::InputError(
-        fmt::format("d50 = {:.3g} um is smaller than 1.5 voxels ({:.3g} um): particles would not be resolved",
+        fmt::format("d50 = {:.3g} um is smaller than 1.5 voxels ({:.3g} um): particles would not "
+                    "be resolved",
                     size.d50 * 1e6, 1.5 * voxel_size * 1e6),
-        key + ".d50", "use a smaller voxel_size (at least 4 voxels per diameter is advisable)");
+        key + ".diameter",
+        "use a smaller voxel_size (at least 4 voxels per diameter is advisable)");
   }
 }
 
@@ -67,42 +76,60 @@ void check_size(const SizeDistribution& size, const std::string& key, double vox
 
 const char* to_string(PhaseShape shape) noexcept {
   switch (shape) {
-    case PhaseShape::sphere: return "sphere";
-    case PhaseShape::fibre: return "fibre";
-    case PhaseShape::matrix: return "matrix";
-    case PhaseShape::pore: return "pore";
+    case PhaseShape::sphere:
+      return "sphere";
+    case PhaseShape::fibre:
+      return "fibre";
+    case PhaseShape::matrix:
+      return "matrix";
+    case PhaseShape::pore:
+      return "pore";
   }
   return "?";
 }
 
 const char* to_string(PorePlacement placement) noexcept {
   switch (placement) {
-    case PorePlacement::remainder: return "remainder";
-    case PorePlacement::surface: return "surface";
-    case PorePlacement::random: return "random";
-    case PorePlacement::none: return "none";
+    case PorePlacement::remainder:
+      return "remainder";
+    case PorePlacement::surface:
+      return "surface";
+    case PorePlacement::random:
+      return "random";
+    case PorePlacement::none:
+      return "none";
   }
   return "?";
 }
 
 const char* to_string(PhaseRole role) noexcept {
   switch (role) {
-    case PhaseRole::pore: return "pore";
-    case PhaseRole::active: return "active";
-    case PhaseRole::electrolyte: return "electrolyte";
-    case PhaseRole::additive: return "additive";
-    case PhaseRole::coating: return "coating";
-    case PhaseRole::binder: return "binder";
-    case PhaseRole::mixed: return "mixed";
+    case PhaseRole::pore:
+      return "pore";
+    case PhaseRole::active:
+      return "active";
+    case PhaseRole::electrolyte:
+      return "electrolyte";
+    case PhaseRole::additive:
+      return "additive";
+    case PhaseRole::coating:
+      return "coating";
+    case PhaseRole::binder:
+      return "binder";
+    case PhaseRole::mixed:
+      return "mixed";
   }
   return "?";
 }
 
 const char* to_string(CoatingRepresentation representation) noexcept {
   switch (representation) {
-    case CoatingRepresentation::automatic: return "auto";
-    case CoatingRepresentation::voxels: return "voxels";
-    case CoatingRepresentation::interface: return "interface";
+    case CoatingRepresentation::automatic:
+      return "auto";
+    case CoatingRepresentation::voxels:
+      return "voxels";
+    case CoatingRepresentation::interface:
+      return "interface";
   }
   return "?";
 }
@@ -111,25 +138,28 @@ PhaseShape parse_phase_shape(const std::string& text, const std::string& key_pat
   if (text == "fiber") {
     return PhaseShape::fibre;
   }
-  return parse_enum(text, std::array{PhaseShape::sphere, PhaseShape::fibre, PhaseShape::matrix, PhaseShape::pore},
-                    "shape", key_path);
+  return parse_enum(
+      text, std::array{PhaseShape::sphere, PhaseShape::fibre, PhaseShape::matrix, PhaseShape::pore},
+      "shape", key_path);
 }
 
 PorePlacement parse_pore_placement(const std::string& text, const std::string& key_path) {
   return parse_enum(text,
-                    std::array{PorePlacement::remainder, PorePlacement::surface, PorePlacement::random,
-                               PorePlacement::none},
+                    std::array{PorePlacement::remainder, PorePlacement::surface,
+                               PorePlacement::random, PorePlacement::none},
                     "pore placement", key_path);
 }
 
 PhaseRole parse_phase_role(const std::string& text, const std::string& key_path) {
-  return parse_enum(text,
-                    std::array{PhaseRole::pore, PhaseRole::active, PhaseRole::electrolyte, PhaseRole::additive,
-                               PhaseRole::coating, PhaseRole::binder, PhaseRole::mixed},
-                    "phase role", key_path);
+  return parse_enum(
+      text,
+      std::array{PhaseRole::pore, PhaseRole::active, PhaseRole::electrolyte, PhaseRole::additive,
+                 PhaseRole::coating, PhaseRole::binder, PhaseRole::mixed},
+      "phase role", key_path);
 }
 
-CoatingRepresentation parse_coating_representation(const std::string& text, const std::string& key_path) {
+CoatingRepresentation parse_coating_representation(const std::string& text,
+                                                   const std::string& key_path) {
   return parse_enum(text,
                     std::array{CoatingRepresentation::automatic, CoatingRepresentation::voxels,
                                CoatingRepresentation::interface},
@@ -139,27 +169,33 @@ CoatingRepresentation parse_coating_representation(const std::string& text, cons
 void validate(const GenerationSpec& spec) {
   const auto positive = [](double v) { return v > 0.0 && std::isfinite(v); };
   if (!positive(spec.voxel_size)) {
-    throw core::InputError("voxel size must be positive", "microstructure.voxel_size", "e.g. voxel_size = \"0.25 um\"");
+    throw core::InputError("voxel size must be positive", "microstructure.voxel_size",
+                           "e.g. voxel_size = \"0.25 um\"");
   }
   if (!positive(spec.domain_x) || !positive(spec.domain_y)) {
     throw core::InputError("in-plane domain size must be positive", "microstructure.domain",
                            "e.g. domain = \"40 um\" or domain = [\"40 um\", \"30 um\"]");
   }
   if (!positive(spec.thickness)) {
-    throw core::InputError("thickness must be positive", "microstructure.thickness", "e.g. thickness = \"60 um\"");
+    throw core::InputError("thickness must be positive", "microstructure.thickness",
+                           "e.g. thickness = \"60 um\"");
   }
-  for (const auto& [length, key] : {std::pair{spec.domain_x, "domain"}, std::pair{spec.domain_y, "domain"},
-                                    std::pair{spec.thickness, "thickness"}}) {
+  for (const auto& [length, key] :
+       {std::pair{spec.domain_x, "domain"}, std::pair{spec.domain_y, "domain"},
+        std::pair{spec.thickness, "thickness"}}) {
     if (length < 2.0 * spec.voxel_size) {
-      throw core::InputError(fmt::format("{} is less than two voxels", key), std::string("microstructure.") + key,
+      throw core::InputError(fmt::format("{} is less than two voxels", key),
+                             std::string("microstructure.") + key,
                              "make the domain larger or the voxel smaller");
     }
   }
   if (spec.phases.empty()) {
-    throw core::InputError("no phases", "microstructure.phases", "add [[microstructure.phases]] tables");
+    throw core::InputError("no phases", "microstructure.phases",
+                           "add [[microstructure.phases]] tables");
   }
   if (spec.phases.size() > 200) {
-    throw core::InputError("too many phases (labels are 8-bit)", "microstructure.phases", "use at most 200 phases");
+    throw core::InputError("too many phases (labels are 8-bit)", "microstructure.phases",
+                           "use at most 200 phases");
   }
   int remainder_phases = 0;
   int matrix_phases = 0;
@@ -167,18 +203,19 @@ void validate(const GenerationSpec& spec) {
   double fixed_total = 0.0;
   for (std::size_t i = 0; i < spec.phases.size(); ++i) {
     const PhaseSpec& phase = spec.phases[i];
-    const std::string key = phase_key(i);
+    const std::string key = phase_key(phase.name, i);
     if (phase.name.empty()) {
       throw core::InputError("phase has no name", key + ".name", "e.g. name = \"NCM811\"");
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (spec.phases[j].name == phase.name) {
-        throw core::InputError(fmt::format("phase name '{}' is used twice", phase.name), key + ".name",
-                               "give every phase its own name");
+        throw core::InputError(fmt::format("phase name '{}' is used twice", phase.name),
+                               key + ".name", "give every phase its own name");
       }
     }
-    const bool remainder = phase.shape == PhaseShape::matrix ||
-                           (phase.shape == PhaseShape::pore && phase.placement == PorePlacement::remainder);
+    const bool remainder =
+        phase.shape == PhaseShape::matrix ||
+        (phase.shape == PhaseShape::pore && phase.placement == PorePlacement::remainder);
     matrix_phases += phase.shape == PhaseShape::matrix ? 1 : 0;
     pore_phases += phase.shape == PhaseShape::pore ? 1 : 0;
     if (remainder) {
@@ -186,54 +223,65 @@ void validate(const GenerationSpec& spec) {
       continue;
     }
     if (!(phase.volume_fraction >= 0.0 && phase.volume_fraction <= 1.0)) {
-      throw core::InputError(fmt::format("volume fraction {} is outside [0, 1]", phase.volume_fraction),
-                             key + ".volume_fraction", "e.g. volume_fraction = 0.6");
+      throw core::InputError(
+          fmt::format("volume fraction {} is outside [0, 1]", phase.volume_fraction),
+          key + ".volume_fraction", "e.g. volume_fraction = 0.6");
     }
     fixed_total += phase.volume_fraction;
-    if (phase.shape == PhaseShape::pore && phase.placement == PorePlacement::none && phase.volume_fraction > 0.0) {
-      throw core::InputError("pores placed 'none' must have volume fraction 0", key + ".volume_fraction",
-                             "set volume_fraction = 0 or choose placement = \"surface\" or \"random\"");
+    if (phase.shape == PhaseShape::pore && phase.placement == PorePlacement::none &&
+        phase.volume_fraction > 0.0) {
+      throw core::InputError(
+          "pores placed 'none' must have volume fraction 0", key + ".volume_fraction",
+          "set volume_fraction = 0 or choose placement = \"surface\" or \"random\"");
     }
     if (phase.shape == PhaseShape::sphere ||
         (phase.shape == PhaseShape::pore && phase.volume_fraction > 0.0)) {
-      check_size(phase.size, key + ".size", spec.voxel_size);
+      check_size(phase.size, key, spec.voxel_size);
     }
     if (!(phase.allowed_overlap >= 0.0 && phase.allowed_overlap < 0.9)) {
-      throw core::InputError(fmt::format("allowed overlap {} is outside [0, 0.9)", phase.allowed_overlap),
-                             key + ".overlap", "0 = hard particles; 0.05-0.3 mimics plastic flattening of soft electrolytes");
+      throw core::InputError(
+          fmt::format("allowed overlap {} is outside [0, 0.9)", phase.allowed_overlap),
+          key + ".overlap",
+          "0 = hard particles; 0.05-0.3 mimics plastic flattening of soft electrolytes");
     }
     if (phase.shape == PhaseShape::fibre) {
       if (!positive(phase.fibre.diameter)) {
-        throw core::InputError("fibre diameter must be positive", key + ".fibre.diameter", "e.g. diameter = \"150 nm\"");
+        throw core::InputError("fibre diameter must be positive", key + ".fibre_diameter",
+                               "e.g. diameter = \"150 nm\"");
       }
-      check_size(phase.fibre.length, key + ".fibre.length", 0.0);
+      check_size(phase.fibre.length, key + ".length", 0.0);
     }
     if (phase.coating) {
       if (phase.shape != PhaseShape::sphere) {
-        throw core::InputError("only sphere phases can be coated", key + ".coating", "remove the coating table");
+        throw core::InputError("only sphere phases can be coated", key + ".coating",
+                               "remove the coating table");
       }
       if (!positive(phase.coating->thickness)) {
-        throw core::InputError("coating thickness must be positive", key + ".coating.thickness",
+        throw core::InputError("coating thickness must be positive", key + ".coating_thickness",
                                "e.g. thickness = \"10 nm\"");
       }
     }
   }
   if (matrix_phases > 1) {
-    throw core::InputError("more than one matrix phase", "microstructure.phases",
-                           "merge them into one matrix (e.g. a carbon-binder domain) or make one of them particles");
+    throw core::InputError(
+        "more than one matrix phase", "microstructure.phases",
+        "merge them into one matrix (e.g. a carbon-binder domain) or make one of them particles");
   }
   if (pore_phases > 1) {
-    throw core::InputError("more than one pore phase", "microstructure.phases", "keep one phase with shape = \"pore\"");
+    throw core::InputError("more than one pore phase", "microstructure.phases",
+                           "keep one phase with shape = \"pore\"");
   }
   if (remainder_phases != 1) {
-    throw core::InputError(
-        remainder_phases == 0 ? "no phase fills the remainder" : "two phases both fill the remainder",
-        "microstructure.phases",
-        "exactly one phase takes what is left: a matrix phase (shape = \"matrix\"), or, without a matrix, "
-        "the pore phase with placement = \"remainder\"");
+    throw core::InputError(remainder_phases == 0 ? "no phase fills the remainder"
+                                                 : "two phases both fill the remainder",
+                           "microstructure.phases",
+                           "exactly one phase takes what is left: a matrix phase (shape = "
+                           "\"matrix\"), or, without a matrix, "
+                           "the pore phase with placement = \"remainder\"");
   }
   if (fixed_total > 1.0 + 1e-9) {
-    throw core::InputError(fmt::format("volume fractions add up to {:.4f} > 1", fixed_total), "microstructure.phases",
+    throw core::InputError(fmt::format("volume fractions add up to {:.4f} > 1", fixed_total),
+                           "microstructure.phases",
                            "lower the fractions; the remainder phase takes 1 - their sum");
   }
 }

@@ -23,7 +23,8 @@ SphereGrid::SphereGrid(PackingBox box, double min_radius, double max_radius) : b
   for (;;) {
     Level level;
     // Cells divide the periodic lengths exactly, so wrapping by cell index is exact.
-    level.cells = {std::max(1, static_cast<int>(box.lx / cell)), std::max(1, static_cast<int>(box.ly / cell)),
+    level.cells = {std::max(1, static_cast<int>(box.lx / cell)),
+                   std::max(1, static_cast<int>(box.ly / cell)),
                    std::max(1, static_cast<int>(std::ceil(box.lz / cell)))};
     level.cell = std::max({box.lx / level.cells[0], box.ly / level.cells[1], cell});
     levels_.push_back(std::move(level));
@@ -44,7 +45,8 @@ int SphereGrid::level_of(double radius) const {
 
 void SphereGrid::build(std::span<const PackingSphere> spheres) {
   for (Level& level : levels_) {
-    const std::size_t n_cells = static_cast<std::size_t>(level.cells[0]) * level.cells[1] * level.cells[2];
+    const std::size_t n_cells =
+        static_cast<std::size_t>(level.cells[0]) * level.cells[1] * level.cells[2];
     level.start.assign(n_cells + 1, 0);
     level.items.clear();
     level.max_radius = 0.0;
@@ -58,12 +60,16 @@ void SphereGrid::build(std::span<const PackingSphere> spheres) {
       const double w = std::fmod(x, period);
       return w < 0 ? w + period : w;
     };
-    const int kx = std::min(level.cells[0] - 1, static_cast<int>(wrap(s.centre[0], box_.lx) / box_.lx * level.cells[0]));
-    const int ky = std::min(level.cells[1] - 1, static_cast<int>(wrap(s.centre[1], box_.ly) / box_.ly * level.cells[1]));
-    const int kz = std::clamp(static_cast<int>(std::floor(s.centre[2] / level.cell)), 0, level.cells[2] - 1);
-    const std::size_t cell = static_cast<std::size_t>(kx) +
-                             static_cast<std::size_t>(level.cells[0]) *
-                                 (static_cast<std::size_t>(ky) + static_cast<std::size_t>(level.cells[1]) * kz);
+    const int kx = std::min(level.cells[0] - 1, static_cast<int>(wrap(s.centre[0], box_.lx) /
+                                                                 box_.lx * level.cells[0]));
+    const int ky = std::min(level.cells[1] - 1, static_cast<int>(wrap(s.centre[1], box_.ly) /
+                                                                 box_.ly * level.cells[1]));
+    const int kz =
+        std::clamp(static_cast<int>(std::floor(s.centre[2] / level.cell)), 0, level.cells[2] - 1);
+    const std::size_t cell =
+        static_cast<std::size_t>(kx) +
+        static_cast<std::size_t>(level.cells[0]) *
+            (static_cast<std::size_t>(ky) + static_cast<std::size_t>(level.cells[1]) * kz);
     where[i] = {l, cell};
     ++level.start[cell + 1];
     level.max_radius = std::max(level.max_radius, s.radius);
@@ -163,8 +169,8 @@ NeighbourLists build_neighbours(const std::vector<PackingSphere>& spheres, Spher
 
 }  // namespace
 
-PackingResult relax_packing(std::vector<PackingSphere>& spheres, const PackingBox& box, int max_sweeps,
-                            double tolerance, double wall_overlap_factor) {
+PackingResult relax_packing(std::vector<PackingSphere>& spheres, const PackingBox& box,
+                            int max_sweeps, double tolerance, double wall_overlap_factor) {
   PackingResult result;
   if (spheres.empty()) {
     result.converged = true;
@@ -244,7 +250,8 @@ PackingResult relax_packing(std::vector<PackingSphere>& spheres, const PackingBo
           unit = {d[0] / dist, d[1] / dist, d[2] / dist};
         } else {
           // Coincident centres: separate along z, the direction fixed by the pair's indices.
-          unit = (i < j) ? std::array<double, 3>{0.0, 0.0, 1.0} : std::array<double, 3>{0.0, 0.0, -1.0};
+          unit = (i < j) ? std::array<double, 3>{0.0, 0.0, 1.0}
+                         : std::array<double, 3>{0.0, 0.0, -1.0};
         }
         // Slight over-relaxation (1.05) helps jammed clusters open up.
         const double step = 1.05 * share * excess;
@@ -278,7 +285,8 @@ PackingResult relax_packing(std::vector<PackingSphere>& spheres, const PackingBo
         }
         clamp_to_walls(spheres[i]);
         const std::array<double, 3> moved = periodic_delta(at_build[i], spheres[i].centre, box);
-        max_moved2 = std::max(max_moved2, moved[0] * moved[0] + moved[1] * moved[1] + moved[2] * moved[2]);
+        max_moved2 =
+            std::max(max_moved2, moved[0] * moved[0] + moved[1] * moved[1] + moved[2] * moved[2]);
       }
     }
     rebuild = max_moved2 > 0.25 * skin * skin;

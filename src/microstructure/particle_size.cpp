@@ -11,7 +11,9 @@
 namespace cathodelab::microstructure {
 namespace {
 
-bool is_table(const SizeDistribution& size) { return !size.table_diameters.empty(); }
+bool is_table(const SizeDistribution& size) {
+  return !size.table_diameters.empty();
+}
 
 // Table weights converted to number weights (volume weights divide by d^3).
 std::vector<double> table_number_weights(const SizeDistribution& size) {
@@ -29,7 +31,9 @@ std::vector<double> table_number_weights(const SizeDistribution& size) {
   return weights;
 }
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
+double normal_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::numbers::sqrt2);
+}
 
 }  // namespace
 
@@ -40,7 +44,8 @@ double number_median_diameter(const SizeDistribution& size) {
 
 DiameterBounds diameter_bounds(const SizeDistribution& size) {
   if (is_table(size)) {
-    const auto [lo, hi] = std::minmax_element(size.table_diameters.begin(), size.table_diameters.end());
+    const auto [lo, hi] =
+        std::minmax_element(size.table_diameters.begin(), size.table_diameters.end());
     return {*lo, *hi};
   }
   const double median = number_median_diameter(size);
@@ -68,7 +73,8 @@ double draw_diameter(const SizeDistribution& size, core::Rng& rng) {
     return median;
   }
   const DiameterBounds bounds = diameter_bounds(size);
-  // Rejection keeps the truncated log-normal exact; bounds contain the median so this terminates fast.
+  // Rejection keeps the truncated log-normal exact; bounds contain the median so this terminates
+  // fast.
   for (;;) {
     const double d = median * std::exp(ln_s * rng.normal());
     if (d >= bounds.lo && d <= bounds.hi) {

@@ -1,12 +1,14 @@
 // Verification of the recipe generator (docs/theory/microstructure.md).
 //
 // 1. Volume fractions: the per-phase radius scale is a k-th order statistic of the normalized
-//    distance q = |x - c|/r over the voxels a phase owns, so the measured fraction equals the target
-//    to within ties at the threshold; we require |measured - target| <= 0.01 for every phase.
+//    distance q = |x - c|/r over the voxels a phase owns, so the measured fraction equals the
+//    target to within ties at the threshold; we require |measured - target| <= 0.01 for every
+//    phase.
 // 2. Particle size distribution: diameters are drawn from the (truncated) log-normal by number; the
 //    Kolmogorov-Smirnov statistic D_n = sup |F_n(d) - F(d)| of the placed particles (diameters
 //    divided by the phase's common radius scale) must stay below the 5 % critical value
-//    1.36 / sqrt(n), and the scale itself within 5 % of 1 so the sizes in the image are the ones asked.
+//    1.36 / sqrt(n), and the scale itself within 5 % of 1 so the sizes in the image are the ones
+//    asked.
 // 3. Coating shells: for isolated spheres (no shell touches another or a wall) the shell volume is
 //    sum 4/3 pi ((r + t)^3 - r^3); voxel counting converges to it as O(h/r), so with r >= 8 voxels
 //    and t = 3 voxels we require 4 % agreement.
@@ -31,8 +33,10 @@ namespace ms = cathodelab::microstructure;
 namespace io = cathodelab::io;
 
 TEST(MicrostructureGeneration, PlacedSizesFollowTheRequestedDistribution) {
-  ms::GenerationSpec spec{.domain_x = 40e-6, .domain_y = 40e-6, .thickness = 30e-6, .voxel_size = 0.5e-6, .seed = 17};
-  spec.phases.push_back({.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
+  ms::GenerationSpec spec{
+      .domain_x = 40e-6, .domain_y = 40e-6, .thickness = 30e-6, .voxel_size = 0.5e-6, .seed = 17};
+  spec.phases.push_back(
+      {.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
   const ms::SizeDistribution size{.d50 = 3e-6, .geometric_spread = 1.3};
   spec.phases.push_back({.name = "NCM811", .volume_fraction = 0.3, .size = size});
   const auto out = ms::generate(spec);
@@ -48,14 +52,16 @@ TEST(MicrostructureGeneration, PlacedSizesFollowTheRequestedDistribution) {
   double d_max = 0.0;
   for (std::size_t i = 0; i < diameters.size(); ++i) {
     const double f = ms::number_cdf(size, diameters[i]);
-    d_max = std::max({d_max, std::abs(f - static_cast<double>(i) / n), std::abs(f - static_cast<double>(i + 1) / n)});
+    d_max = std::max({d_max, std::abs(f - static_cast<double>(i) / n),
+                      std::abs(f - static_cast<double>(i + 1) / n)});
   }
   EXPECT_LT(d_max, 1.36 / std::sqrt(n)) << "KS statistic over " << n << " particles";
   // A distribution twice as wide must be rejected by the same statistic (the test can fail).
   const ms::SizeDistribution wrong{.d50 = 3e-6, .geometric_spread = 1.8};
   double d_wrong = 0.0;
   for (std::size_t i = 0; i < diameters.size(); ++i) {
-    d_wrong = std::max(d_wrong, std::abs(ms::number_cdf(wrong, diameters[i]) - static_cast<double>(i + 1) / n));
+    d_wrong = std::max(
+        d_wrong, std::abs(ms::number_cdf(wrong, diameters[i]) - static_cast<double>(i + 1) / n));
   }
   EXPECT_GT(d_wrong, 1.36 / std::sqrt(n));
 }
@@ -64,12 +70,18 @@ TEST(MicrostructureGeneration, CoatingShellVolumeMatchesGeometryForIsolatedParti
   const double h = 0.5e-6;
   const double t = 3 * h;
   const auto make = [&](std::uint64_t seed) {
-    ms::GenerationSpec spec{.domain_x = 40e-6, .domain_y = 40e-6, .thickness = 30e-6, .voxel_size = h, .seed = seed};
-    spec.phases.push_back({.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
-    spec.phases.push_back({.name = "NCM811", .volume_fraction = 0.012,
-                           .size = {.table_diameters = {8e-6}, .table_fractions = {1.0}},
-                           .coating = ms::CoatingSpec{.name = "shell", .material = "LiNbO3", .thickness = t,
-                                                      .representation = ms::CoatingRepresentation::voxels}});
+    ms::GenerationSpec spec{
+        .domain_x = 40e-6, .domain_y = 40e-6, .thickness = 30e-6, .voxel_size = h, .seed = seed};
+    spec.phases.push_back(
+        {.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
+    spec.phases.push_back(
+        {.name = "NCM811",
+         .volume_fraction = 0.012,
+         .size = {.table_diameters = {8e-6}, .table_fractions = {1.0}},
+         .coating = ms::CoatingSpec{.name = "shell",
+                                    .material = "LiNbO3",
+                                    .thickness = t,
+                                    .representation = ms::CoatingRepresentation::voxels}});
     return ms::generate(spec);
   };
   // The exact check needs isolated shells (clear of the walls and of each other); the first seed
@@ -110,10 +122,15 @@ TEST(MicrostructureGeneration, CoatingShellVolumeMatchesGeometryForIsolatedParti
 }
 
 TEST(MicrostructureGeneration, DensePackingReachesRandomClosePacking) {
-  ms::GenerationSpec spec{.domain_x = 24e-6, .domain_y = 24e-6, .thickness = 24e-6, .voxel_size = 0.3e-6, .seed = 8};
-  spec.phases.push_back({.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
-  spec.phases.push_back({.name = "Li6PS5Cl", .role = ms::PhaseRole::electrolyte, .volume_fraction = 0.62,
-                         .size = {.d50 = 3e-6}, .allowed_overlap = 0.05});
+  ms::GenerationSpec spec{
+      .domain_x = 24e-6, .domain_y = 24e-6, .thickness = 24e-6, .voxel_size = 0.3e-6, .seed = 8};
+  spec.phases.push_back(
+      {.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
+  spec.phases.push_back({.name = "Li6PS5Cl",
+                         .role = ms::PhaseRole::electrolyte,
+                         .volume_fraction = 0.62,
+                         .size = {.d50 = 3e-6},
+                         .allowed_overlap = 0.05});
   const auto out = ms::generate(spec);
   const auto fractions = out.microstructure.volume_fractions();
   EXPECT_GE(fractions[1], 0.6);
@@ -122,19 +139,35 @@ TEST(MicrostructureGeneration, DensePackingReachesRandomClosePacking) {
 }
 
 TEST(MicrostructureGeneration, FractionsWithinOneHundredthForTheSeedSystems) {
-  // NCM811 + halide + LWOC (mixed conductor) cold pressed, and a single-phase dual-conducting cathode.
-  ms::GenerationSpec lwoc{.domain_x = 20e-6, .domain_y = 20e-6, .thickness = 16e-6, .voxel_size = 0.4e-6, .seed = 1};
-  lwoc.phases.push_back({.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
-  lwoc.phases.push_back({.name = "NCM811", .volume_fraction = 0.62, .size = {.d50 = 5e-6, .geometric_spread = 1.2},
+  // NCM811 + halide + LWOC (mixed conductor) cold pressed, and a single-phase dual-conducting
+  // cathode.
+  ms::GenerationSpec lwoc{
+      .domain_x = 20e-6, .domain_y = 20e-6, .thickness = 16e-6, .voxel_size = 0.4e-6, .seed = 1};
+  lwoc.phases.push_back(
+      {.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
+  lwoc.phases.push_back({.name = "NCM811",
+                         .volume_fraction = 0.62,
+                         .size = {.d50 = 5e-6, .geometric_spread = 1.2},
                          .allowed_overlap = 0.05});
-  lwoc.phases.push_back({.name = "Li3InCl6", .role = ms::PhaseRole::electrolyte, .volume_fraction = 0.22,
-                         .size = {.d50 = 2e-6, .geometric_spread = 1.3}, .allowed_overlap = 0.2});
-  lwoc.phases.push_back({.name = "LWOC", .role = ms::PhaseRole::mixed, .volume_fraction = 0.06,
-                         .size = {.d50 = 1.2e-6, .geometric_spread = 1.2}, .allowed_overlap = 0.2});
-  ms::GenerationSpec icdc{.domain_x = 20e-6, .domain_y = 20e-6, .thickness = 16e-6, .voxel_size = 0.4e-6, .seed = 1};
-  icdc.phases.push_back({.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
-  icdc.phases.push_back({.name = "ICDC", .role = ms::PhaseRole::active, .volume_fraction = 0.9,
-                         .size = {.d50 = 4e-6, .geometric_spread = 1.3}, .allowed_overlap = 0.3});
+  lwoc.phases.push_back({.name = "Li3InCl6",
+                         .role = ms::PhaseRole::electrolyte,
+                         .volume_fraction = 0.22,
+                         .size = {.d50 = 2e-6, .geometric_spread = 1.3},
+                         .allowed_overlap = 0.2});
+  lwoc.phases.push_back({.name = "LWOC",
+                         .role = ms::PhaseRole::mixed,
+                         .volume_fraction = 0.06,
+                         .size = {.d50 = 1.2e-6, .geometric_spread = 1.2},
+                         .allowed_overlap = 0.2});
+  ms::GenerationSpec icdc{
+      .domain_x = 20e-6, .domain_y = 20e-6, .thickness = 16e-6, .voxel_size = 0.4e-6, .seed = 1};
+  icdc.phases.push_back(
+      {.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
+  icdc.phases.push_back({.name = "ICDC",
+                         .role = ms::PhaseRole::active,
+                         .volume_fraction = 0.9,
+                         .size = {.d50 = 4e-6, .geometric_spread = 1.3},
+                         .allowed_overlap = 0.3});
   for (const auto& spec : {lwoc, icdc}) {
     const auto out = ms::generate(spec);
     for (const auto& phase : out.report.phases) {
@@ -145,11 +178,17 @@ TEST(MicrostructureGeneration, FractionsWithinOneHundredthForTheSeedSystems) {
 }
 
 TEST(MicrostructureGeneration, ExportImportRoundTripIsIdentical) {
-  ms::GenerationSpec spec{.domain_x = 12e-6, .domain_y = 10e-6, .thickness = 8e-6, .voxel_size = 0.4e-6, .seed = 3};
-  spec.phases.push_back({.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
-  spec.phases.push_back({.name = "NCM811", .volume_fraction = 0.5, .size = {.d50 = 3e-6}, .allowed_overlap = 0.1});
-  spec.phases.push_back({.name = "LPSCl", .role = ms::PhaseRole::electrolyte, .volume_fraction = 0.3,
-                         .size = {.d50 = 1.2e-6}, .allowed_overlap = 0.2});
+  ms::GenerationSpec spec{
+      .domain_x = 12e-6, .domain_y = 10e-6, .thickness = 8e-6, .voxel_size = 0.4e-6, .seed = 3};
+  spec.phases.push_back(
+      {.name = "pore", .role = ms::PhaseRole::pore, .shape = ms::PhaseShape::pore});
+  spec.phases.push_back(
+      {.name = "NCM811", .volume_fraction = 0.5, .size = {.d50 = 3e-6}, .allowed_overlap = 0.1});
+  spec.phases.push_back({.name = "LPSCl",
+                         .role = ms::PhaseRole::electrolyte,
+                         .volume_fraction = 0.3,
+                         .size = {.d50 = 1.2e-6},
+                         .allowed_overlap = 0.2});
   const auto out = ms::generate(spec);
   const auto dir = std::filesystem::temp_directory_path() / "cathodelab_verification_roundtrip";
   std::filesystem::create_directories(dir);
@@ -160,7 +199,8 @@ TEST(MicrostructureGeneration, ExportImportRoundTripIsIdentical) {
     map.push_back({static_cast<std::int32_t>(l), out.microstructure.phases()[l]});
   }
   for (const char* name : {"labels.tif", "labels.npy"}) {
-    const auto back = io::to_microstructure(io::read_label_values(dir / name), map, spec.voxel_size, name);
+    const auto back =
+        io::to_microstructure(io::read_label_values(dir / name), map, spec.voxel_size, name);
     EXPECT_TRUE(back.labels() == out.microstructure.labels()) << name;
   }
 }

@@ -5,7 +5,8 @@
 // Axis convention: TIFF pages are z (page 0 at the current collector), rows y, columns x. For .npy
 // and raw files element [i, j, k] of the array is voxel (x = i, y = j, z = k) whatever the memory
 // order, so `np.save("img.npy", img)` of an img[x, y, z] array imports as written. Imported images
-// get a phase table from a label -> phase map; crop and majority-vote downsampling happen at import.
+// get a phase table from a label -> phase map; crop and majority-vote downsampling happen at
+// import.
 #pragma once
 
 #include "cathodelab/core/array3.hpp"
@@ -36,7 +37,8 @@ struct Crop {
 struct ImageReadOptions {
   std::optional<RawLayout> raw;  ///< required for .raw/.bin files
   std::optional<Crop> crop;
-  int downsample = 1;  ///< majority vote over f^3 blocks (ties -> the smaller label); trailing partial blocks dropped
+  int downsample = 1;  ///< majority vote over f^3 blocks (ties -> the smaller label); trailing
+                       ///< partial blocks dropped
 };
 
 /// Raw label values of an image file or slice folder (Grid3 voxel size left 0). Format by
@@ -53,18 +55,21 @@ struct PhaseMapping {
 
 /// Turns raw values into a Microstructure: phases ordered by value, labels renumbered 0..n-1 in
 /// that order. Values present in the image but absent from the map -> InputError listing them.
-[[nodiscard]] microstructure::Microstructure to_microstructure(const core::Array3<std::int32_t>& values,
-                                                               const std::vector<PhaseMapping>& phase_map,
-                                                               double voxel_size,
-                                                               const std::string& source_name);
+[[nodiscard]] microstructure::Microstructure to_microstructure(
+    const core::Array3<std::int32_t>& values, const std::vector<PhaseMapping>& phase_map,
+    double voxel_size, const std::string& source_name);
 
 /// Crop and majority-vote downsampling (also used by read_label_values).
-[[nodiscard]] core::Array3<std::int32_t> crop_values(const core::Array3<std::int32_t>& values, const Crop& crop);
-[[nodiscard]] core::Array3<std::int32_t> downsample_majority(const core::Array3<std::int32_t>& values, int factor);
+[[nodiscard]] core::Array3<std::int32_t> crop_values(const core::Array3<std::int32_t>& values,
+                                                     const Crop& crop);
+[[nodiscard]] core::Array3<std::int32_t> downsample_majority(
+    const core::Array3<std::int32_t>& values, int factor);
 
 /// Multi-page TIFF, one 8-bit page per z slice (deflate-compressed).
-void write_tiff_labels(const std::filesystem::path& path, const core::Array3<microstructure::Label>& labels);
+void write_tiff_labels(const std::filesystem::path& path,
+                       const core::Array3<microstructure::Label>& labels);
 /// NumPy .npy (uint8, Fortran order so element [i, j, k] = voxel (x=i, y=j, z=k)).
-void write_npy_labels(const std::filesystem::path& path, const core::Array3<microstructure::Label>& labels);
+void write_npy_labels(const std::filesystem::path& path,
+                      const core::Array3<microstructure::Label>& labels);
 
 }  // namespace cathodelab::io

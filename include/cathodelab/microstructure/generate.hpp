@@ -54,7 +54,8 @@ struct GenerationReport {
   PackingResult packing;
   std::uint64_t seed = 0;
   double seconds = 0.0;  ///< [s] wall time of generate()
-  std::vector<std::string> notes;  ///< decisions the user should know (widened fibres, interface coatings)
+  std::vector<std::string>
+      notes;  ///< decisions the user should know (widened fibres, interface coatings)
 };
 
 struct GeneratedMicrostructure {

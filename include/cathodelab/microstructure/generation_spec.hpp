@@ -1,13 +1,13 @@
 // GenerationSpec: the recipe for a generated composite-cathode microstructure, in plain SI numbers
-// (no files, no units text; io/microstructure_spec_reader turns a TOML [microstructure] section into
-// this struct).
+// (no files, no units text; io/microstructure_spec_reader turns a TOML [microstructure] section
+// into this struct).
 //
 // A structure is a box: in-plane size (x, y, periodic) times the electrode thickness (z, from the
 // current collector at z = 0 to the separator at z = L), cut into cubic voxels. Each phase says how
 // it occupies space:
 //   - sphere : particles with a size distribution (log-normal by d50 and geometric spread, or a
-//              table), packed densely by collective rearrangement with an allowed overlap that stands
-//              in for the plastic flattening of soft particles (cold-pressed powders);
+//              table), packed densely by collective rearrangement with an allowed overlap that
+//              stands in for the plastic flattening of soft particles (cold-pressed powders);
 //   - fibre  : long thin cylinders (VGCF-like), mostly in-plane, voxelized by the exact
 //              centre-in-cylinder test;
 //   - matrix : a continuous phase that fills whatever the particles, fibres and pores leave
@@ -39,7 +39,8 @@ enum class SizeBasis : std::uint8_t { number, volume };
 struct SizeDistribution {
   double d50 = 0.0;               ///< [m] median diameter of the log-normal (on `basis`)
   double geometric_spread = 1.0;  ///< geometric standard deviation sigma_g >= 1 (1 = monodisperse)
-  SizeBasis basis = SizeBasis::number;  ///< d50 is the number median or the volume median (laser diffraction)
+  SizeBasis basis =
+      SizeBasis::number;      ///< d50 is the number median or the volume median (laser diffraction)
   double min_diameter = 0.0;  ///< [m] truncation below (0 = d50_number / sigma_g^3)
   double max_diameter = 0.0;  ///< [m] truncation above (0 = d50_number * sigma_g^3)
   std::vector<double> table_diameters;  ///< [m] discrete sizes; non-empty selects the table
@@ -58,14 +59,15 @@ enum class PorePlacement : std::uint8_t {
 
 /// How a coating shell is represented in the image.
 enum class CoatingRepresentation : std::uint8_t {
-  automatic,  ///< voxels when thickness >= `CoatingSpec::min_voxels` voxels, else interface property
+  automatic,  ///< voxels when thickness >= `CoatingSpec::min_voxels` voxels, else interface
+              ///< property
   voxels,     ///< always a shell of voxels (at least one voxel thick where it is drawn)
   interface,  ///< never voxels: thickness and material recorded per particle only
 };
 
 struct CoatingSpec {
-  std::string name;      ///< phase name of the shell, e.g. "LiNbO3 coating"
-  std::string material;  ///< materials-library name of the shell material
+  std::string name;        ///< phase name of the shell, e.g. "LiNbO3 coating"
+  std::string material;    ///< materials-library name of the shell material
   double thickness = 0.0;  ///< [m] shell thickness
   CoatingRepresentation representation = CoatingRepresentation::automatic;
   double min_voxels = 1.0;  ///< automatic: voxelize when thickness >= min_voxels * voxel size
@@ -85,7 +87,7 @@ struct PhaseSpec {
   /// Target volume fraction. For the one remainder phase (the matrix, or pores placed as
   /// `remainder`) it is ignored and set to 1 - sum of the others - measured coating fraction.
   double volume_fraction = 0.0;
-  SizeDistribution size;        ///< sphere diameters; pore sizes for surface/random pores
+  SizeDistribution size;         ///< sphere diameters; pore sizes for surface/random pores
   double allowed_overlap = 0.0;  ///< overlap fraction omega: centres may approach (1-omega)(ri+rj)
   FibreSpec fibre;               ///< shape fibre only
   PorePlacement placement = PorePlacement::remainder;  ///< shape pore only
@@ -95,9 +97,9 @@ struct PhaseSpec {
 /// Knobs of the dense packing (collective rearrangement). Defaults reach random close packing for
 /// monodisperse spheres within the allowed overlap; more sweeps give fewer residual overlaps.
 struct PackingOptions {
-  int max_sweeps = 400;                 ///< relaxation sweeps at most
-  double overlap_tolerance = 0.002;     ///< stop when every excess overlap < tol * (ri + rj)
-  double wall_overlap_factor = 1.0;     ///< particles may cross z walls by allowed_overlap * r * this
+  int max_sweeps = 400;              ///< relaxation sweeps at most
+  double overlap_tolerance = 0.002;  ///< stop when every excess overlap < tol * (ri + rj)
+  double wall_overlap_factor = 1.0;  ///< particles may cross z walls by allowed_overlap * r * this
 };
 
 struct GenerationSpec {
@@ -117,7 +119,8 @@ struct GenerationSpec {
 [[nodiscard]] const char* to_string(CoatingRepresentation representation) noexcept;
 /// Parse the names above; throw InputError with a did-you-mean at `key_path` when unknown.
 [[nodiscard]] PhaseShape parse_phase_shape(const std::string& text, const std::string& key_path);
-[[nodiscard]] PorePlacement parse_pore_placement(const std::string& text, const std::string& key_path);
+[[nodiscard]] PorePlacement parse_pore_placement(const std::string& text,
+                                                 const std::string& key_path);
 [[nodiscard]] PhaseRole parse_phase_role(const std::string& text, const std::string& key_path);
 [[nodiscard]] CoatingRepresentation parse_coating_representation(const std::string& text,
                                                                  const std::string& key_path);

@@ -3,8 +3,8 @@
 // per-voxel particle id map used for per-particle statistics.
 //
 // Geometry convention (core/array3.hpp): z runs from the current collector (z = 0, electrons enter)
-// to the separator (z = L, ions enter); x and y are in-plane and, for generated structures, periodic.
-// Memory: 1 byte (label) + 4 bytes (particle id, when present) per voxel.
+// to the separator (z = L, ions enter); x and y are in-plane and, for generated structures,
+// periodic. Memory: 1 byte (label) + 4 bytes (particle id, when present) per voxel.
 #pragma once
 
 #include "cathodelab/core/array3.hpp"
@@ -41,11 +41,11 @@ struct Particle {
   ParticleId id = no_particle;
   Label phase = 0;
   ParticleShape shape = ParticleShape::sphere;
-  std::array<double, 3> centre{};   ///< [m]
-  double radius = 0.0;              ///< [m] sphere radius, or fibre cross-section radius
-  std::array<double, 3> axis{};     ///< unit vector along a fibre (zero for spheres)
-  double length = 0.0;              ///< [m] fibre length (zero for spheres)
-  double coating_thickness = 0.0;   ///< [m] shell thickness around this particle (0 = none)
+  std::array<double, 3> centre{};  ///< [m]
+  double radius = 0.0;             ///< [m] sphere radius, or fibre cross-section radius
+  std::array<double, 3> axis{};    ///< unit vector along a fibre (zero for spheres)
+  double length = 0.0;             ///< [m] fibre length (zero for spheres)
+  double coating_thickness = 0.0;  ///< [m] shell thickness around this particle (0 = none)
   /// Label of the coating phase around this particle (-1 = none). When the coating is thinner
   /// than about a voxel it exists only here (an interface property), not as voxels.
   int coating_phase = -1;
@@ -63,7 +63,9 @@ class Microstructure {
   [[nodiscard]] const std::vector<Phase>& phases() const noexcept { return phases_; }
 
   /// Per-voxel particle id (no_particle where none); empty for imported images.
-  [[nodiscard]] const core::Array3<ParticleId>& particle_ids() const noexcept { return particle_ids_; }
+  [[nodiscard]] const core::Array3<ParticleId>& particle_ids() const noexcept {
+    return particle_ids_;
+  }
   [[nodiscard]] bool has_particle_ids() const noexcept { return particle_ids_.size() != 0; }
   void set_particle_ids(core::Array3<ParticleId> ids);
 

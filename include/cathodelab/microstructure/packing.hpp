@@ -35,11 +35,11 @@ struct PackingBox {
 };
 
 struct PackingResult {
-  int sweeps = 0;                 ///< relaxation sweeps performed
-  double max_excess_overlap = 0.0;  ///< largest remaining (allowed distance - d)/(ri + rj)
-  double mean_excess_overlap = 0.0;  ///< mean over overlapping pairs of the same
+  int sweeps = 0;                     ///< relaxation sweeps performed
+  double max_excess_overlap = 0.0;    ///< largest remaining (allowed distance - d)/(ri + rj)
+  double mean_excess_overlap = 0.0;   ///< mean over overlapping pairs of the same
   std::size_t overlapping_pairs = 0;  ///< pairs still closer than allowed
-  bool converged = false;            ///< every excess below the tolerance
+  bool converged = false;             ///< every excess below the tolerance
 };
 
 /// Neighbour search for spheres of very different sizes: a hierarchy of uniform cell grids whose
@@ -57,10 +57,11 @@ class SphereGrid {
     for_each_candidate(sphere, margin, 0, visit);
   }
   /// The same, restricted to levels >= min_level (spheres at least as large as the finest level
-  /// holds): a small sphere finds its large neighbours cheaply, while a large sphere never scans the
-  /// many small cells of fine levels (pairs are made symmetric afterwards).
+  /// holds): a small sphere finds its large neighbours cheaply, while a large sphere never scans
+  /// the many small cells of fine levels (pairs are made symmetric afterwards).
   template <class Visit>
-  void for_each_candidate(const PackingSphere& sphere, double margin, int min_level, Visit&& visit) const;
+  void for_each_candidate(const PackingSphere& sphere, double margin, int min_level,
+                          Visit&& visit) const;
   /// Level a sphere of this radius is stored on.
   [[nodiscard]] int level_of(double radius) const;
 
@@ -114,10 +115,11 @@ void SphereGrid::for_each_candidate(const PackingSphere& sphere, double margin, 
         const int ky = ((lo_y + dy) % ny + ny) % ny;
         for (int dx = 0; dx <= span_x; ++dx) {
           const int kx = ((lo_x + dx) % nx + nx) % nx;
-          const std::size_t cell = static_cast<std::size_t>(kx) +
-                                   static_cast<std::size_t>(nx) *
-                                       (static_cast<std::size_t>(ky) +
-                                        static_cast<std::size_t>(ny) * static_cast<std::size_t>(kz));
+          const std::size_t cell =
+              static_cast<std::size_t>(kx) +
+              static_cast<std::size_t>(nx) *
+                  (static_cast<std::size_t>(ky) +
+                   static_cast<std::size_t>(ny) * static_cast<std::size_t>(kz));
           for (std::uint32_t n = level.start[cell]; n < level.start[cell + 1]; ++n) {
             visit(level.items[n]);
           }

@@ -1,7 +1,7 @@
 // Label image import/export: exact round trips through every format, .npy header variants, and
 // the errors a user meets (truncated files, unknown labels, shape/size mismatch).
-#include "cathodelab/core/error.hpp"
 #include "cathodelab/io/image_io.hpp"
+#include "cathodelab/core/error.hpp"
 #include "cathodelab/io/microstructure_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -30,7 +30,8 @@ Array3<ms::Label> pattern(std::size_t nx = 7, std::size_t ny = 5, std::size_t nz
   Array3<ms::Label> labels(Grid3{.shape = {nx, ny, nz}, .voxel_size = 1e-6});
   for (std::size_t k = 0; k < nz; ++k)
     for (std::size_t j = 0; j < ny; ++j)
-      for (std::size_t i = 0; i < nx; ++i) labels(i, j, k) = static_cast<ms::Label>((i + 2 * j + 3 * k) % 3);
+      for (std::size_t i = 0; i < nx; ++i)
+        labels(i, j, k) = static_cast<ms::Label>((i + 2 * j + 3 * k) % 3);
   return labels;
 }
 
@@ -48,16 +49,18 @@ void expect_same(const Array3<std::int32_t>& values, const Array3<ms::Label>& la
 }
 
 // numpy.save equivalent for tests: header dict + data, version 1.0.
-void write_npy(const fs::path& path, const std::string& descr, bool fortran, std::array<std::size_t, 3> shape,
-               const std::vector<char>& data) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                       ", 'shape': (" + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ", " +
+void write_npy(const fs::path& path, const std::string& descr, bool fortran,
+               std::array<std::size_t, 3> shape, const std::vector<char>& data) {
+  std::string header = "{'descr': '" + descr +
+                       "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" +
+                       std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ", " +
                        std::to_string(shape[2]) + "), }";
   header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
   header.push_back('\n');
   std::ofstream out(path, std::ios::binary);
   out.write("\x93NUMPY\x01\x00", 8);
-  const char len[2] = {static_cast<char>(header.size() & 0xFF), static_cast<char>(header.size() >> 8)};
+  const char len[2] = {static_cast<char>(header.size() & 0xFF),
+                       static_cast<char>(header.size() >> 8)};
   out.write(len, 2);
   out << header;
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
@@ -79,7 +82,8 @@ TEST(ImageIo, TiffRoundTripIsIdentical) {
   const fs::path file = scratch("round.tif");
   io::write_tiff_labels(file, labels);
   expect_same(io::read_label_values(file), labels);
-  const auto structure = io::to_microstructure(io::read_label_values(file), three_phases(), 1e-6, "round.tif");
+  const auto structure =
+      io::to_microstructure(io::read_label_values(file), three_phases(), 1e-6, "round.tif");
   EXPECT_TRUE(structure.labels() == labels);
 }
 
@@ -122,8 +126,8 @@ TEST(ImageIo, NpyRoundTripAndBothMemoryOrders) {
   for (std::size_t n = 0; n < labels.size(); ++n) {
     const std::int32_t v = labels[n] - 1;
     const auto u = static_cast<std::uint32_t>(v);
-    const char be[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16), static_cast<char>(u >> 8),
-                        static_cast<char>(u)};
+    const char be[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16),
+                        static_cast<char>(u >> 8), static_cast<char>(u)};
     std::memcpy(f_order.data() + n * 4, be, 4);
   }
   write_npy(scratch("f.npy"), ">i4", true, g.shape, f_order);
@@ -138,14 +142,20 @@ TEST(ImageIo, RawNeedsMatchingShape) {
   const fs::path file = scratch("labels.raw");
   {
     std::ofstream out(file, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(labels.data()), static_cast<std::streamsize>(labels.size()));
+    out.write(reinterpret_cast<const char*>(labels.data()),
+              static_cast<std::streamsize>(labels.size()));
   }
-  expect_same(io::read_label_values(file, {.raw = io::RawLayout{.shape = {7, 5, 4}, .dtype = "uint8"}}), labels);
-  const std::string message =
-      error_of([&] { (void)io::read_label_values(file, {.raw = io::RawLayout{.shape = {7, 5, 5}, .dtype = "uint8"}}); });
-  EXPECT_NE(message.find("has 140 bytes but shape 7x5x5 of uint8 needs 175"), std::string::npos) << message;
+  expect_same(
+      io::read_label_values(file, {.raw = io::RawLayout{.shape = {7, 5, 4}, .dtype = "uint8"}}),
+      labels);
+  const std::string message = error_of([&] {
+    (void)io::read_label_values(file, {.raw = io::RawLayout{.shape = {7, 5, 5}, .dtype = "uint8"}});
+  });
+  EXPECT_NE(message.find("has 140 bytes but shape 7x5x5 of uint8 needs 175"), std::string::npos)
+      << message;
   EXPECT_NE(message.find("--raw-shape"), std::string::npos) << message;
-  EXPECT_NE(error_of([&] { (void)io::read_label_values(file); }).find("needs its shape"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)io::read_label_values(file); }).find("needs its shape"),
+            std::string::npos);
 }
 
 TEST(ImageIo, TruncatedFilesNameTheFile) {
@@ -169,8 +179,10 @@ TEST(ImageIo, LabelsMissingFromThePhaseMapAreListed) {
   io::write_tiff_labels(scratch("three.tif"), labels);
   auto phases = three_phases();
   phases.pop_back();
-  const std::string message =
-      error_of([&] { (void)io::to_microstructure(io::read_label_values(scratch("three.tif")), phases, 1e-6, "three.tif"); });
+  const std::string message = error_of([&] {
+    (void)io::to_microstructure(io::read_label_values(scratch("three.tif")), phases, 1e-6,
+                                "three.tif");
+  });
   EXPECT_NE(message.find("'three.tif' contains label(s) 2"), std::string::npos) << message;
   EXPECT_NE(message.find("--phase 2="), std::string::npos) << message;
 }
@@ -181,7 +193,8 @@ TEST(ImageIo, LabelValuesAreRenumberedInValueOrder) {
   values[1] = 7;
   values[2] = 7;
   const auto structure = io::to_microstructure(
-      values, {{255, {.name = "NCM811", .role = ms::PhaseRole::active}}, {7, {.name = "pore"}}}, 2e-6, "x");
+      values, {{255, {.name = "NCM811", .role = ms::PhaseRole::active}}, {7, {.name = "pore"}}},
+      2e-6, "x");
   EXPECT_EQ(structure.phases()[0].name, "pore");
   EXPECT_EQ(structure.labels()[0], 1);
   EXPECT_EQ(structure.labels()[1], 0);
@@ -193,7 +206,8 @@ TEST(ImageIo, CropAndMajorityDownsample) {
   // block 0 (x 0..1): five 1s and three 2s -> 1; block 1 (x 2..3): four 3s, four 4s -> tie -> 3
   for (std::size_t k = 0; k < 2; ++k)
     for (std::size_t j = 0; j < 2; ++j)
-      for (std::size_t i = 0; i < 4; ++i) values(i, j, k) = i < 2 ? ((i + j + k) % 3 == 0 ? 2 : 1) : (k == 0 ? 4 : 3);
+      for (std::size_t i = 0; i < 4; ++i)
+        values(i, j, k) = i < 2 ? ((i + j + k) % 3 == 0 ? 2 : 1) : (k == 0 ? 4 : 3);
   const auto down = io::downsample_majority(values, 2);
   ASSERT_EQ(down.grid().shape, (std::array<std::size_t, 3>{2, 1, 1}));
   EXPECT_EQ(down[0], 1);
@@ -201,7 +215,9 @@ TEST(ImageIo, CropAndMajorityDownsample) {
   const auto cropped = io::crop_values(values, {.lo = {2, 0, 1}, .hi = {4, 0, 0}});
   ASSERT_EQ(cropped.grid().shape, (std::array<std::size_t, 3>{2, 2, 1}));
   EXPECT_EQ(cropped[0], 3);
-  EXPECT_NE(error_of([&] { (void)io::crop_values(values, {.lo = {0, 0, 0}, .hi = {9, 0, 0}}); }).find("outside the image"),
+  EXPECT_NE(error_of([&] {
+              (void)io::crop_values(values, {.lo = {0, 0, 0}, .hi = {9, 0, 0}});
+            }).find("outside the image"),
             std::string::npos);
 }
 
@@ -217,7 +233,8 @@ TEST(ImageIo, VtiHeaderDescribesCellData) {
   std::string text(fs::file_size(scratch("s.vti")), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   EXPECT_NE(text.find("WholeExtent=\"0 3 0 2 0 2\""), std::string::npos);
-  EXPECT_NE(text.find("Spacing=\"4.9999999999999998e-07"), std::string::npos) << text.substr(0, 400);
+  EXPECT_NE(text.find("Spacing=\"4.9999999999999998e-07"), std::string::npos)
+      << text.substr(0, 400);
   EXPECT_NE(text.find("<CellData Scalars=\"phase\">"), std::string::npos);
   const auto underscore = text.find("   _");
   ASSERT_NE(underscore, std::string::npos);

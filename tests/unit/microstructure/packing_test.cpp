@@ -17,8 +17,9 @@ TEST(Packing, PeriodicDeltaTakesMinimumImage) {
 
 TEST(Packing, SeparatesTwoSpheresToTheAllowedOverlapAcrossThePeriodicBoundary) {
   const ms::PackingBox box{10.0, 10.0, 10.0};
-  std::vector<ms::PackingSphere> spheres{{.centre = {0.2, 5.0, 5.0}, .radius = 1.0, .allowed_overlap = 0.1},
-                                         {.centre = {9.6, 5.0, 5.0}, .radius = 1.0, .allowed_overlap = 0.0}};
+  std::vector<ms::PackingSphere> spheres{
+      {.centre = {0.2, 5.0, 5.0}, .radius = 1.0, .allowed_overlap = 0.1},
+      {.centre = {9.6, 5.0, 5.0}, .radius = 1.0, .allowed_overlap = 0.0}};
   const auto result = ms::relax_packing(spheres, box, 200, 1e-6);
   EXPECT_TRUE(result.converged);
   const auto d = ms::periodic_delta(spheres[0].centre, spheres[1].centre, box);
@@ -41,8 +42,9 @@ TEST(Packing, LargeSphereMovesLessThanSmallOne) {
 
 TEST(Packing, WallsKeepCentresInside) {
   const ms::PackingBox box{10.0, 10.0, 4.0};
-  std::vector<ms::PackingSphere> spheres{{.centre = {5.0, 5.0, -3.0}, .radius = 1.0},
-                                         {.centre = {5.0, 5.0, 9.0}, .radius = 1.0, .allowed_overlap = 0.2}};
+  std::vector<ms::PackingSphere> spheres{
+      {.centre = {5.0, 5.0, -3.0}, .radius = 1.0},
+      {.centre = {5.0, 5.0, 9.0}, .radius = 1.0, .allowed_overlap = 0.2}};
   (void)ms::relax_packing(spheres, box, 10, 1e-6);
   EXPECT_DOUBLE_EQ(spheres[0].centre[2], 1.0);
   EXPECT_DOUBLE_EQ(spheres[1].centre[2], 4.0 - 0.8);
