@@ -1,6 +1,7 @@
 #include "cathodelab/report/study_report.hpp"
 
 #include "vega_bundle.hpp"
+#include "whole_path_sections.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -253,7 +254,7 @@ std::vector<ReportSection> design_sections(const ReportInput& input) {
 
 std::vector<SectionBuilder> standard_section_builders() {
   // Later capabilities append their builders here (voltage curves, Nyquist plots, slices).
-  return {design_sections};
+  return {design_sections, whole_path_sections};
 }
 
 std::string study_report_html(const ReportInput& input) {

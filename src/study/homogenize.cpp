@@ -171,8 +171,14 @@ HomogenizedCell homogenize(const HomogenizationInput& in) {
     dx = window;
   }
   const double x_charged = in.ocp_max_stoichiometry - dx;
-  e.initial_stoichiometry = std::clamp(in.ocp_max_stoichiometry - in.initial_state_of_charge * dx,
-                                       in.ocp_min_stoichiometry, in.ocp_max_stoichiometry);
+  // The model may delithiate down to the charged state (a charge step ends there, so a cycle
+  // returns to where the discharge began) with a margin of 0.5 % of dx: a state exactly on the
+  // window edge would stop the first step at once.
+  const double margin = 0.005 * dx;
+  m.min_stoichiometry = std::max(in.ocp_min_stoichiometry, x_charged - margin);
+  e.initial_stoichiometry =
+      std::clamp(in.ocp_max_stoichiometry - in.initial_state_of_charge * dx,
+                 m.min_stoichiometry + margin, in.ocp_max_stoichiometry - margin);
   // Butler-Volmer: i0 = m c_e^1/2 (c_s (c_max - c_s))^1/2, so i0 at half lithiation fixes m.
   m.exchange_current_coefficient =
       in.exchange_current_density /
