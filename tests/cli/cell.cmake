@@ -25,3 +25,9 @@ add_test(NAME cli.cell.cutoff_violated_at_start_exits_2
           -P ${CMAKE_CURRENT_LIST_DIR}/cell_expect_exit_2.cmake.txt)
 set_tests_properties(cli.cell.cutoff_violated_at_start_exits_2 PROPERTIES
   PASS_REGULAR_EXPRESSION "already violated")
+add_test(NAME cli.cell.negative_thickness_exits_2
+  COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/NCM811_Li6PS5Cl_Li.toml
+          -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_negative_thickness
+          -P ${CMAKE_CURRENT_LIST_DIR}/cell_negative_thickness.cmake.txt)
+set_tests_properties(cli.cell.negative_thickness_exits_2 PROPERTIES
+  PASS_REGULAR_EXPRESSION "positive.thickness")
