@@ -2,6 +2,18 @@
 # columns of the microstructure, analysis and cell stages, and the report is written.
 # This file adds the test when included by tests/CMakeLists.txt and is the check itself when run
 # with `cmake -P` (CMAKE_SCRIPT_MODE_FILE set).
+if(CMAKE_SCRIPT_MODE_FILE AND MODE STREQUAL "misspelt_key")
+  # A misspelt [microstructure] key: `check` exits 2 with the position and a did-you-mean.
+  file(READ "${SRC}/examples/01_whole_path/study.toml" text)
+  string(REPLACE "voxel_size =" "voxel_sise =" text "${text}")
+  file(WRITE "${OUT}/misspelt.toml" "${text}")
+  execute_process(COMMAND "${EXE}" check "${OUT}/misspelt.toml"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
+  if(NOT rc EQUAL 2 OR NOT stderr MATCHES "misspelt.toml:[0-9]+:[0-9]+: key 'microstructure.voxel_sise'.*did you mean 'voxel_size'")
+    message(FATAL_ERROR "expected exit 2 with a did-you-mean, got ${rc}:\n${stdout}\n${stderr}")
+  endif()
+  return()
+endif()
 if(CMAKE_SCRIPT_MODE_FILE)
   file(REMOVE_RECURSE "${OUT}")
   execute_process(
@@ -45,5 +57,11 @@ add_test(NAME examples.whole_path
           -DOUT=${CMAKE_CURRENT_BINARY_DIR}/examples_whole_path -P ${CMAKE_CURRENT_LIST_FILE})
 # Passive OpenMP waiting: spinning worker threads make the run many times slower on a loaded
 # machine (measured 37 s instead of 6 s with 2 cores under load 15).
-set_tests_properties(examples.whole_path PROPERTIES LABELS example TIMEOUT 300
+set_tests_properties(examples.whole_path PROPERTIES LABELS examples TIMEOUT 300
   ENVIRONMENT "OMP_WAIT_POLICY=passive")
+
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/examples_whole_path_bad)
+add_test(NAME examples.whole_path_misspelt_key
+  COMMAND ${CMAKE_COMMAND} -DEXE=${CATHODELAB_EXE} -DSRC=${PROJECT_SOURCE_DIR} -DMODE=misspelt_key
+          -DOUT=${CMAKE_CURRENT_BINARY_DIR}/examples_whole_path_bad -P ${CMAKE_CURRENT_LIST_FILE})
+set_tests_properties(examples.whole_path_misspelt_key PROPERTIES LABELS examples TIMEOUT 60)
