@@ -59,11 +59,14 @@ TEST(HomogenizeCapacity, UtilizableFractionScalesTheCapacity) {
 
 TEST(HomogenizeCapacity, MeasuredUtilizableFractionFromAMicrostructure) {
   Design design = example_designs().back();  // LWOC
-  // A thinner box than the electrode keeps the check fast; u is what is being compared.
+  // A smaller box than the electrode keeps the check fast; u is what is being compared.
   InputValue thickness;
   thickness.kind = InputValue::Kind::text;
   thickness.text = "15 um";
   (*design.cell.microstructure)[{"thickness"}] = thickness;
+  InputValue domain = thickness;
+  domain.text = "12 um";
+  (*design.cell.microstructure)[{"domain"}] = domain;
   DesignResult result;
   microstructure_stage()->run(design, result);
   analysis_stage()->run(design, result);
