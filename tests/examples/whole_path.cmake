@@ -65,3 +65,15 @@ add_test(NAME examples.whole_path_misspelt_key
   COMMAND ${CMAKE_COMMAND} -DEXE=${CATHODELAB_EXE} -DSRC=${PROJECT_SOURCE_DIR} -DMODE=misspelt_key
           -DOUT=${CMAKE_CURRENT_BINARY_DIR}/examples_whole_path_bad -P ${CMAKE_CURRENT_LIST_FILE})
 set_tests_properties(examples.whole_path_misspelt_key PROPERTIES LABELS examples TIMEOUT 60)
+
+# The whole-path report sections (voltage curves, rate capability, transport bars) render in a real
+# browser with no script error.
+find_program(CATHODELAB_CHROMIUM NAMES chromium chromium-browser)
+if(CATHODELAB_CHROMIUM)
+  add_test(NAME examples.whole_path_report_in_chromium
+    COMMAND bash -c "set -e; out=$(mktemp -d); trap 'rm -rf $out' EXIT; \"$1\" -q run \"$2\" --out $out >/dev/null; CHROMIUM=\"$3\" python3 \"$4\" $out/report/index.html"
+      bash ${CATHODELAB_EXE} ${PROJECT_SOURCE_DIR}/examples/01_whole_path/study.toml
+      ${CATHODELAB_CHROMIUM} ${PROJECT_SOURCE_DIR}/tests/report/check_report.py)
+  set_tests_properties(examples.whole_path_report_in_chromium PROPERTIES LABELS examples
+    PASS_REGULAR_EXPRESSION "PASS" TIMEOUT 300 ENVIRONMENT "OMP_WAIT_POLICY=passive")
+endif()
