@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -501,7 +502,18 @@ echem::CellParameters read_bpx(const json& root) {
   p.name = root.contains("Header") && root["Header"].contains("Title")
                ? root["Header"]["Title"].get<std::string>()
                : "BPX cell";
-  p.temperature = cell.number("Initial temperature [K]", 298.15);
+  // BPX 1.0 keeps initial conditions under "State"; 0.x had them in Cell and Electrolyte.
+  const json* initial = nullptr;
+  if (root.contains("State") && root["State"].contains("Initial conditions")) {
+    initial = &root["State"]["Initial conditions"];
+  }
+  auto initial_value = [&](const char* key, double fallback) {
+    return initial != nullptr && initial->contains(key) && (*initial)[key].is_number()
+               ? (*initial)[key].get<double>()
+               : fallback;
+  };
+  p.temperature =
+      initial_value("Initial temperature [K]", cell.number("Initial temperature [K]", 298.15));
   p.reference_temperature = cell.number("Reference temperature [K]", 298.15);
   p.area = cell.number("Electrode area [m2]") *
            cell.number("Number of electrode pairs connected in parallel to make a cell", 1.0);
@@ -511,7 +523,10 @@ echem::CellParameters read_bpx(const json& root) {
   const BpxReader el = par.sub("Electrolyte");
   auto& e = p.electrolyte;
   e.model = echem::ElectrolyteModel::binary;
-  e.initial_concentration = el.number("Initial concentration [mol.m-3]");
+  e.initial_concentration = initial_value("Initial electrolyte concentration [mol.m-3]",
+                                          el.has("Initial concentration [mol.m-3]")
+                                              ? el.number("Initial concentration [mol.m-3]")
+                                              : 1000.0);
   e.conductivity = el.function2("Conductivity [S.m-1]", {"x", "T"});
   e.diffusivity = el.function2("Diffusivity [m2.s-1]", {"x", "T"});
   e.transference_number = el.function2("Cation transference number", {"x", "T"});
@@ -528,7 +543,10 @@ echem::CellParameters read_bpx(const json& root) {
     pe.porosity = r.number("Porosity");
     const double radius = r.number("Particle radius [m]");
     const double area = r.number("Surface area per unit volume [m-1]");
-    pe.particles = {{radius, area * radius / 3.0}};
+    // Active volume fraction from a = 3 eps / R (as PyBaMM converts BPX), capped by the solid
+    // fraction; the area itself is kept as given.
+    pe.particles = {{radius, std::min(area * radius / 3.0, 1.0 - pe.porosity)}};
+    pe.active_area = area;
     pe.ionic_transport_factor = r.number("Transport efficiency");
     pe.electronic_conductivity = r.number("Conductivity [S.m-1]");
     auto& m = pe.material;
@@ -537,9 +555,11 @@ echem::CellParameters read_bpx(const json& root) {
     m.open_circuit_potential = r.function1("OCP [V]", lo, hi);
     m.diffusivity = r.function2("Diffusivity [m2.s-1]", {"x", "T"});
     m.diffusivity_activation_energy = r.number("Diffusivity activation energy [J.mol-1]", 0.0);
-    // BPX: i0 = F k sqrt(c_e c_s (c_max - c_s)), k in mol m^-2 s^-1 per (mol/m^3)^1.5.
-    m.exchange_current_coefficient =
-        echem::faraday_constant * r.number("Reaction rate constant [mol.m-2.s-1]");
+    // BPX: i0 = F k_norm sqrt((c_e/c_e0)(c_s/c_max)(1 - c_s/c_max)), so in our form
+    // m = F k_norm / (c_max sqrt(c_e0)).
+    m.exchange_current_coefficient = echem::faraday_constant *
+                                     r.number("Reaction rate constant [mol.m-2.s-1]") /
+                                     (m.max_concentration * std::sqrt(e.initial_concentration));
     m.kinetics_activation_energy =
         r.number("Reaction rate constant activation energy [J.mol-1]", 0.0);
     m.alpha_anodic = m.alpha_cathodic = 0.5;

@@ -31,3 +31,6 @@ add_test(NAME cli.cell.negative_thickness_exits_2
           -P ${CMAKE_CURRENT_LIST_DIR}/cell_negative_thickness.cmake.txt)
 set_tests_properties(cli.cell.negative_thickness_exits_2 PROPERTIES
   PASS_REGULAR_EXPRESSION "positive.thickness")
+add_test(NAME cli.cell.bpx_json_runs
+  COMMAND ${CATHODELAB_EXE} cell ${cell_params}/bpx/nmc_graphite_example.json
+          --experiment "Discharge at 1C until 2.8 V" --out ${CMAKE_CURRENT_BINARY_DIR}/cell_bpx)
