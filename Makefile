@@ -18,9 +18,10 @@ deps:
 	@bash scripts/install-deps.sh
 
 configure: deps
+	@mkdir -p $(dir $(BUILD_DIR))
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DCATHODELAB_WERROR=$(WERROR) \
 	  -DCATHODELAB_BUILD_TESTS=ON > $(BUILD_DIR).configure.log 2>&1 || \
-	  (mkdir -p $(dir $(BUILD_DIR)); cat $(BUILD_DIR).configure.log; exit 1)
+	  (cat $(BUILD_DIR).configure.log; exit 1)
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
