@@ -219,21 +219,38 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
          c < static_cast<std::size_t>(kk + 1) * sxy; ++c)
       phi[c] = classes[c] != 0 ? value : 0.0;
   }
-  result.stats = numerics::voxel_pcg(laplacian, multigrid, 1.0, 0.0, phi,
-                                     numerics::CgOptions{.rtol = options.relative_tolerance,
-                                                         .max_iterations = options.max_iterations});
-  core::log_debug(
-      fmt::format("effective conductivity along {}: {} unknowns, {} multigrid levels, {} CG "
-                  "iterations, relative residual {:.2e}, {:.3f} s",
-                  kAxisNames[static_cast<int>(axis)], result.unknowns, multigrid.levels(),
-                  result.stats.iterations, result.stats.residual, result.stats.seconds));
+  // Solve; while the currents through the two faces disagree by more than flux_tolerance (the
+  // residual is relative to the right-hand side, which can be large next to a small current),
+  // tighten the tolerance tenfold and continue from the current solution.
+  double rtol = options.relative_tolerance;
+  numerics::DirichletFlows flows;
+  for (int tightening = 0;; ++tightening) {
+    const core::SolveStats stats = numerics::voxel_pcg(
+        laplacian, multigrid, 1.0, 0.0, phi,
+        numerics::CgOptions{.rtol = rtol, .max_iterations = options.max_iterations});
+    const int previous_iterations = result.stats.iterations;
+    const double previous_seconds = result.stats.seconds;
+    result.stats = stats;
+    result.stats.iterations += previous_iterations;
+    result.stats.seconds += previous_seconds;
+    flows = numerics::dirichlet_flows(laplacian, phi, 1.0, 0.0);
+    const double mismatch =
+        std::abs(flows.into_low - flows.out_high) / std::max(std::abs(flows.into_low), 1e-300);
+    if (!stats.converged || mismatch <= options.flux_tolerance || tightening == 4 || rtol < 1e-14)
+      break;
+    rtol *= 0.1;
+  }
+  core::log_debug(fmt::format(
+      "effective conductivity along {}: {} unknowns, {} multigrid levels, {} CG iterations, "
+      "relative residual {:.2e}, {:.3f} s",
+      kAxisNames[static_cast<int>(axis)], result.unknowns, multigrid.levels(),
+      result.stats.iterations, result.stats.residual, result.stats.seconds));
   if (!result.stats.converged && options.throw_on_failure)
     throw core::NumericalError(
         fmt::format("the effective-conductivity solve along {} did not converge",
                     kAxisNames[static_cast<int>(axis)]),
         result.stats);
 
-  const numerics::DirichletFlows flows = numerics::dirichlet_flows(laplacian, phi, 1.0, 0.0);
   const double h = labels.grid().voxel_size;
   result.current_in = flows.into_low * sigma_max * h;
   result.current_out = flows.out_high * sigma_max * h;

@@ -228,14 +228,13 @@ TEST(TransportMultigrid, HighContrastConvergesToTheRightAnswer) {
     EXPECT_TRUE(r.stats.converged);
     EXPECT_GE(r.effective_conductivity, low * (1.0 - 1e-6));
     EXPECT_LE(r.effective_conductivity, high * (1.0 + 1e-6));
-    // The residual is relative to the right-hand side, which the strong phase dominates: the
-    // current mismatch is larger than rtol by about the contrast's effect on the boundary layer.
-    EXPECT_NEAR(r.current_out, r.current_in, 1e-3 * r.current_in);
+    // The solve tightens its residual tolerance until the two currents agree to flux_tolerance.
+    EXPECT_NEAR(r.current_out, r.current_in, 1e-4 * r.current_in);
     iterations.push_back(r.stats.iterations);
   }
   std::printf("CG iterations at contrast 1, 1e4, 1e6: %d %d %d\n", iterations[0], iterations[1],
               iterations[2]);
   // Not flat yet (see docs/theory/transport.md, "Contrast"): a guard against regressions.
-  EXPECT_LE(iterations[1], 150);
-  EXPECT_LE(iterations[2], 150);
+  EXPECT_LE(iterations[1], 300);
+  EXPECT_LE(iterations[2], 300);
 }

@@ -28,6 +28,8 @@ struct ConductivityOptions {
   double relative_tolerance = 1e-6;  ///< CG stops at ||b - A phi|| / ||b|| below this
   int max_iterations = 500;          ///< CG iteration limit
   int smoothing_sweeps = 2;  ///< red-black Gauss-Seidel sweeps before/after each coarse correction
+  double flux_tolerance =
+      1e-4;  ///< |I_in - I_out| / I_in to reach: rtol is tightened 10x (warm start) until it holds
   bool throw_on_failure = true;  ///< a solve that does not converge throws core::NumericalError
 };
 
