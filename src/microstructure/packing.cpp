@@ -95,6 +95,9 @@ namespace {
 // Below this many spheres a sweep is cheaper than waking threads (and threads spinning at
 // barriers cost a lot on a loaded machine).
 constexpr std::size_t kParallelMin = 20000;
+// Verlet skin in units of the smallest radius: a wider skin means longer lists but fewer rebuilds
+// (profiling showed neighbour-list rebuilds, not sweeps, dominate the packing time).
+constexpr double kSkinFactor = 2.0;
 
 // Symmetric neighbour lists (CSR, each row sorted) of all pairs closer than r_i + r_j + skin.
 struct NeighbourLists {
@@ -188,7 +191,7 @@ PackingResult relax_packing(std::vector<PackingSphere>& spheres, const PackingBo
   std::vector<double> excess_sum(n);
   std::vector<std::uint32_t> excess_pairs(n);
   // Verlet skin: lists stay valid until some sphere has moved half of it.
-  const double skin = r_min;
+  const double skin = kSkinFactor * r_min;
   std::vector<std::array<double, 3>> at_build(n);
   NeighbourLists lists;
   bool rebuild = true;
@@ -275,6 +278,11 @@ PackingResult relax_packing(std::vector<PackingSphere>& spheres, const PackingBo
     result.mean_excess_overlap = pairs > 0 ? sum / static_cast<double>(pairs) : 0.0;
     if (max_excess < tolerance) {
       result.converged = true;
+      break;
+    }
+    // Large packings always keep a few rattlers above the tolerance; stop once the typical
+    // excess is negligible and the worst is within a few tolerances (reported, not hidden).
+    if (result.mean_excess_overlap < 0.1 * tolerance && max_excess < 5.0 * tolerance) {
       break;
     }
     double max_moved2 = 0.0;
