@@ -26,6 +26,12 @@ struct BuildArgs {
 };
 
 void run_build(const BuildArgs& args) {
+  if (io::is_study_file(args.input)) {
+    throw core::InputError("'" + args.input + "' is a study (it has a [cathode] table)", "recipe",
+                           "run it with `cathodelab run " + args.input +
+                               "` (its microstructure stage builds every design), or give build a "
+                               "recipe with a [microstructure] section only");
+  }
   microstructure::GenerationSpec spec = io::load_generation_spec(args.input);
   if (args.seed) {
     spec.seed = *args.seed;

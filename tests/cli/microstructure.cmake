@@ -47,3 +47,6 @@ cathodelab_ms_expect(raw_size_mismatch 2 "short.raw. has 10 bytes but shape 4x4x
 cathodelab_ms_expect(unreadable_tiff 2 "cannot read .*short.tif. as TIFF|short.tif"
   import ${MS_OUT}/short.tif --voxel-size "1 um" --phase 0=pore --out ${MS_OUT}/bad)
 file(WRITE ${MS_OUT}/short.tif "II*\\0garbage")
+file(WRITE ${MS_OUT}/study.toml "[cathode]\nthickness = \"60 um\"\n[microstructure]\n")
+cathodelab_ms_expect(study_file_points_to_run 2 "is a study.*cathodelab run"
+  build ${MS_OUT}/study.toml --out ${MS_OUT}/bad)
