@@ -48,9 +48,9 @@ Array3<std::uint8_t> random_image(std::size_t nx, std::size_t ny, std::size_t nz
   cl::core::Rng rng(seed);
   for (std::size_t c = 0; c < image.size(); ++c) {
     double u = rng.uniform();
-    std::uint8_t l = 0;
+    std::size_t l = 0;
     while (l + 1 < fractions.size() && u >= fractions[l]) u -= fractions[l++];
-    image[c] = l;
+    image[c] = static_cast<std::uint8_t>(l);
   }
   return image;
 }
