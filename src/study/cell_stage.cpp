@@ -158,8 +158,11 @@ class CellStage final : public Stage {
         double capacity = 0.0;
         double mean_voltage = 0.0;
         if (r.failure) {
-          // A rate whose first IR drop already crosses the cut-off delivers nothing: a result.
-          if (r.failure->reason.find("already violated") == std::string::npos) fail(r);
+          // A rate the cell cannot carry at all (the first IR drop already crosses the cut-off, or
+          // no consistent initial state exists at that current) delivers nothing: a result. A
+          // failure later in the discharge is a solver failure and fails the design.
+          const bool at_start = r.failure->time <= 0.0 || r.timeseries.time.size() <= 1;
+          if (!at_start) fail(r);
           result.texts["Rate test at " + rate] = "no capacity: " + r.failure->reason;
         } else {
           capacity = r.steps.empty() ? 0.0 : r.steps.front().capacity;

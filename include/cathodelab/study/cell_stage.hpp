@@ -13,7 +13,8 @@
 //     "Rate test at 1C" per rate (capacity and voltage).
 // A solver failure fails the design with the step, time and reason (the sweep goes on). A cathode
 // whose networks do not percolate is a result: capacity 0 and the reason in texts "Cell result".
-// A rate too high to start (the cut-off is violated by the first IR drop) gives capacity 0.
+// A rate the cell cannot start (the first IR drop crosses the cut-off, or no consistent initial
+// state exists at that current) gives capacity 0 and texts "Rate test at <rate>" says why.
 #pragma once
 
 #include "cathodelab/study/stage.hpp"

@@ -127,6 +127,20 @@ TEST(WholePath, WithoutMicrostructureTheCellUsesBruggeman) {
   EXPECT_EQ(r.tables.at("Rate capability").rows.size(), 2U);
 }
 
+TEST(WholePath, ARateTheCellCannotStartGivesZeroCapacity) {
+  Design design = fixture::test_design("VGCF", true, false);
+  design.cell.protocol.clear();
+  InputValue rates;
+  rates.kind = InputValue::Kind::text_list;
+  rates.list = {"1C", "200C"};
+  design.cell.protocol_options[{"rate_test"}] = rates;
+  const DesignResult r = run_design(design, standard_stages());
+  ASSERT_EQ(r.status, DesignStatus::ok) << r.reason;
+  EXPECT_GT(r.scalars.at("Capacity at 1C [mA.h.g-1]"), 100.0);
+  EXPECT_EQ(r.scalars.at("Capacity at 200C [mA.h.g-1]"), 0.0);
+  EXPECT_EQ(r.texts.count("Rate test at 200C"), 1U);
+}
+
 TEST(WholePath, BadProtocolKeyFailsValidation) {
   Design design = fixture::test_design("VGCF", true, false);
   design.cell.protocol_options[{"rate_tset"}] = fixture::text_value("1C");
