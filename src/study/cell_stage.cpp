@@ -158,11 +158,16 @@ class CellStage final : public Stage {
         double capacity = 0.0;
         double mean_voltage = 0.0;
         if (r.failure) {
-          // A rate the cell cannot carry at all (the first IR drop already crosses the cut-off, or
-          // no consistent initial state exists at that current) delivers nothing: a result. A
-          // failure later in the discharge is a solver failure and fails the design.
+          // A rate whose first IR drop already crosses the cut-off delivers nothing: a result.
+          // A solver that finds no consistent start at that current is not a capacity: the
+          // rate's value is left out and the reason kept. Later failures fail the design.
           const bool at_start = r.failure->time <= 0.0 || r.timeseries.time.size() <= 1;
           if (!at_start) fail(r);
+          if (r.failure->reason.find("already violated") == std::string::npos) {
+            result.texts["Rate test at " + rate] =
+                "solver failed at the start: " + r.failure->reason;
+            continue;
+          }
           result.texts["Rate test at " + rate] = "no capacity: " + r.failure->reason;
         } else {
           capacity = r.steps.empty() ? 0.0 : r.steps.front().capacity;

@@ -110,7 +110,20 @@ HomogenizedCell homogenize(const HomogenizationInput& in) {
     sigma_el = in.effective->electronic_conductivity;
     active_area = in.effective->active_area;
     utilizable = in.effective->utilizable_fraction;
-    out.texts["Effective property source"] = in.effective->source;
+    std::string source = in.effective->source;
+    // A network that reaches the active material from its own entry face but does not span the
+    // whole thickness has no through-plane conductivity, yet it still serves the particles it
+    // touches (electrons need not reach the separator, ions not the collector). The cell model
+    // needs a positive conductivity: take the Bruggeman estimate for that network and say so.
+    if (!(sigma_ion > 0.0) && utilizable > 0.0) {
+      sigma_ion = bruggeman_conductivity(in.phases, true);
+      source += "; ionic: Bruggeman estimate (network does not span the thickness)";
+    }
+    if (!(sigma_el > 0.0) && utilizable > 0.0) {
+      sigma_el = bruggeman_conductivity(in.phases, false);
+      source += "; electronic: Bruggeman estimate (network does not span the thickness)";
+    }
+    out.texts["Effective property source"] = source;
   } else {
     sigma_ion = bruggeman_conductivity(in.phases, true);
     sigma_el = bruggeman_conductivity(in.phases, false);
@@ -119,12 +132,12 @@ HomogenizedCell homogenize(const HomogenizationInput& in) {
     out.texts["Effective property source"] = "Bruggeman estimate";
   }
   std::string blocked;
-  if (!(sigma_ion > 0.0))
-    blocked = "the ionic network does not percolate through the cathode";
+  if (!(utilizable > 0.0))
+    blocked = "no active material is reachable by both ions and electrons";
+  else if (!(sigma_ion > 0.0))
+    blocked = "the cathode has no ion-conducting phase";
   else if (!(sigma_el > 0.0))
-    blocked = "the electronic network does not percolate through the cathode";
-  else if (!(utilizable > 0.0))
-    blocked = "no active material is reachable by ions and electrons";
+    blocked = "the cathode has no electron-conducting phase";
   else if (!(active_area > 0.0))
     blocked = "the active material has no active interface area";
   out.blocked_reason = blocked;

@@ -12,9 +12,9 @@
 //     [mA.h.g-1]" (the rate as written), table "Rate capability" and one table
 //     "Rate test at 1C" per rate (capacity and voltage).
 // A solver failure fails the design with the step, time and reason (the sweep goes on). A cathode
-// whose networks do not percolate is a result: capacity 0 and the reason in texts "Cell result".
-// A rate the cell cannot start (the first IR drop crosses the cut-off, or no consistent initial
-// state exists at that current) gives capacity 0 and texts "Rate test at <rate>" says why.
+// with no utilizable active material is a result: capacity 0 and the reason in texts "Cell result".
+// In the rate test, a rate whose first IR drop crosses the cut-off gives capacity 0; a rate at
+// which the solver finds no consistent start gives no value; texts "Rate test at <rate>" says why.
 #pragma once
 
 #include "cathodelab/study/stage.hpp"

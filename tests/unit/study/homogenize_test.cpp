@@ -126,8 +126,23 @@ TEST(Homogenize, NonPercolatingNetworkIsAResultNotAnError) {
                                             .active_area = 2e5,
                                             .utilizable_fraction = 0.0};
   const HomogenizedCell h = homogenize(in);
-  EXPECT_NE(h.blocked_reason.find("ionic network does not percolate"), std::string::npos);
+  EXPECT_NE(h.blocked_reason.find("no active material is reachable"), std::string::npos);
   for (const auto& [name, value] : h.scalars) EXPECT_TRUE(std::isfinite(value)) << name;
+}
+
+TEST(Homogenize, NetworkNotSpanningTheThicknessFallsBackToBruggeman) {
+  HomogenizationInput in = plain_input();
+  in.effective = EffectiveCathodeProperties{.ionic_conductivity = 0.01,
+                                            .electronic_conductivity = 0.0,
+                                            .active_area = 2e5,
+                                            .utilizable_fraction = 0.9};
+  const HomogenizedCell h = homogenize(in);
+  EXPECT_TRUE(h.blocked_reason.empty());
+  EXPECT_DOUBLE_EQ(h.parameters.positive.electronic_conductivity,
+                   bruggeman_conductivity(in.phases, false));
+  EXPECT_DOUBLE_EQ(h.parameters.positive.ionic_transport_factor, 0.01 / 0.2);
+  EXPECT_NE(h.texts.at("Effective property source").find("electronic: Bruggeman"),
+            std::string::npos);
 }
 
 TEST(Homogenize, RefusesImpossibleInputsWithTheirKey) {
