@@ -38,7 +38,8 @@ test-asan: deps
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	@ctest --test-dir $(ASAN_DIR) -j $(JOBS) -L unit --output-on-failure
 
-bench: deps
+bench:
+	@bash scripts/install-deps.sh --bench
 	@cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DCATHODELAB_BUILD_BENCH=ON
 	@cmake --build build/bench -j $(JOBS)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one list of system packages cathodelab needs (Debian 12). Installs only what is missing; uses
-# sudo when not root; safe to run again.
+# sudo when not root; safe to run again. `--bench` also installs what the side-by-side benchmarks
+# need to run the reference tools (never needed to build or test cathodelab).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,13 @@ packages=(
   chromium                                                       # headless browser test of the report
   clang-format clang-tidy                                        # style
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(
+    hyperfine                                                    # timing whole commands
+    python3-torch python3-scipy python3-skimage python3-psutil   # the reference voxel solver on CPU
+    python3-matplotlib python3-ipython
+  )
+fi
 
 missing=()
 for package in "${packages[@]}"; do
