@@ -64,16 +64,23 @@ struct AnalysisInput {
   microstructure::Microstructure structure;
 };
 
-/// Reads the image (any format io::read_label_values supports) or the labels.tif of a
-/// `cathodelab build` folder. Image values are the labels the --phase options refer to.
+/// Reads the image (any format io::read_label_values supports), or a `cathodelab build` folder:
+/// its labels.tif, and from its microstructure.json the voxel size, periodicity and phases (which
+/// --voxel-size and --phase override). Image values are the labels the --phase options refer to.
 AnalysisInput load_analysis_input(const std::string& path, const std::string& voxel_size_text) {
   fs::path image = path;
-  if (fs::is_directory(image) && fs::exists(image / "labels.tif")) image = image / "labels.tif";
-  if (voxel_size_text.empty()) {
+  std::optional<io::BuildFolderInfo> folder;
+  if (fs::is_directory(image) && fs::exists(image / "labels.tif")) {
+    folder = io::read_build_folder_info(image);
+    image = image / "labels.tif";
+  }
+  double voxel_size = folder ? folder->voxel_size : 0.0;
+  if (!voxel_size_text.empty()) {
+    voxel_size =
+        core::parse_quantity_as(voxel_size_text, core::dim::length, "--voxel-size", "1 um");
+  } else if (!folder) {
     throw core::InputError("no voxel size given", "--voxel-size", "add e.g. --voxel-size \"1 um\"");
   }
-  const double voxel_size =
-      core::parse_quantity_as(voxel_size_text, core::dim::length, "--voxel-size", "1 um");
   if (!(voxel_size > 0.0) || !std::isfinite(voxel_size)) {
     throw core::InputError("voxel size '" + voxel_size_text + "' is not positive", "--voxel-size",
                            "give e.g. \"1 um\"");
@@ -91,7 +98,12 @@ AnalysisInput load_analysis_input(const std::string& path, const std::string& vo
     labels[v] = static_cast<Label>(value);
   }
   std::vector<microstructure::Phase> phases(256);
-  return {microstructure::Microstructure(std::move(labels), std::move(phases))};
+  if (folder) {
+    for (std::size_t l = 0; l < folder->phases.size(); ++l) phases[l] = folder->phases[l];
+  }
+  AnalysisInput input{microstructure::Microstructure(std::move(labels), std::move(phases))};
+  if (folder) input.structure.set_periodic_in_plane(folder->periodic_in_plane);
+  return input;
 }
 
 std::string trim(std::string_view text) {
@@ -339,6 +351,7 @@ void run_analyze(const AnalyzeArgs& args) {
                                conditions, role);
       role = build_phases[l].role;
       phase.role = role_name(role);
+      phase.name = build_phases[l].name;
       roles[static_cast<Label>(l)] = role;
       given[static_cast<Label>(l)] = phase;
       continue;

@@ -111,3 +111,10 @@ cathodelab_analyze_expect(missing_voxel_size 2 "no voxel size given"
 set_tests_properties(cli.analyze.library_phases cli.analyze.explicit_phases
   cli.analyze.label_without_phase cli.analyze.missing_voxel_size
   PROPERTIES FIXTURES_REQUIRED analyze_image LABELS cli)
+
+# A `cathodelab build` folder: voxel size, periodicity and phases come from its microstructure.json.
+add_test(NAME cli.analyze.build_folder
+  COMMAND bash -c "\"$0\" -q build \"$1\" --out \"$2\" && \"$0\" analyze \"$2\" --no-transport --out \"$3\" && grep -q '\"Periodic in plane\": true' \"$3/analysis.json\" && grep -q '\"Particles from\": \"connected clusters\"' \"$3/analysis.json\""
+    ${CATHODELAB_EXE} ${PROJECT_SOURCE_DIR}/examples/02_ncm811_lpscl_vgcf/recipe.toml
+    ${ANALYZE_OUT}/built ${ANALYZE_OUT}/built_analysis)
+set_tests_properties(cli.analyze.build_folder PROPERTIES LABELS cli)

@@ -54,6 +54,18 @@ struct AnalysisRecord {
 /// particles_analysis.csv text (header + one row per particle).
 [[nodiscard]] std::string particles_to_csv(const microstructure::Morphology& morphology);
 
+/// What a `cathodelab build` folder says about its labels (from DIR/microstructure.json).
+struct BuildFolderInfo {
+  double voxel_size = 0.0;  ///< [m]
+  bool periodic_in_plane = false;
+  std::vector<microstructure::Phase> phases;  ///< index = label (name, material, role)
+};
+
+/// Reads DIR/microstructure.json of a build folder; nullopt when the folder has none. InputError
+/// naming the file for a file that is not such a summary.
+[[nodiscard]] std::optional<BuildFolderInfo> read_build_folder_info(
+    const std::filesystem::path& dir);
+
 /// Mid-plane slices (x-y at mid z, x-z at mid y) of each network's connection classes:
 /// DIR/slices/<network>/slice_{xy,xz}_mid.png, coloured spanning green, dead end yellow, opposite
 /// face only purple, isolated red, boundary only grey, not in the network dark. Returns the paths
