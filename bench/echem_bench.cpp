@@ -1,6 +1,6 @@
 // Speed of the P2D cell model: a 1C discharge of the solid-state half cell (30 volumes in the
 // cathode, 10 in the separator, 20 per particle), CC-CV cycles, and a 60-frequency impedance
-// spectrum. Figures go to docs/benchmarks_echem.md.
+// spectrum. Figures go to docs/benchmarks.md.
 #include "cathodelab/echem/simulate.hpp"
 
 #include <benchmark/benchmark.h>

@@ -2,7 +2,7 @@
 # Times `cathodelab build` on the issue-3 benchmark structure (38 M voxels, ~1e5 particles) and a
 # smaller one, recording wall time and peak memory (GNU time). Usage:
 #   bench/microstructure_bench.sh [path/to/cathodelab] [output-dir]
-# Never pass/fail: figures go to docs/benchmarks_microstructure.md by hand, with `uptime`.
+# Never pass/fail: figures go to docs/benchmarks.md by hand, with `uptime`.
 set -euo pipefail
 exe=${1:-build/microstructure/bin/cathodelab}
 out=${2:-/tmp/cathodelab_microstructure_bench}

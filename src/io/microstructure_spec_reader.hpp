@@ -1,5 +1,5 @@
 // Reader of a [microstructure] recipe section (TOML) into microstructure::GenerationSpec. Private
-// to io: toml++ types never leave src/io. Keys and units: docs/input_reference_microstructure.md.
+// to io: toml++ types never leave src/io. Keys and units: docs/input_reference.md.
 #pragma once
 
 #include "cathodelab/microstructure/generation_spec.hpp"

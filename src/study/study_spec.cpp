@@ -1,4 +1,4 @@
-// Validation of one study input against the schema (docs/input_reference_study.md) and conversion
+// Validation of one study input against the schema (docs/input_reference.md) and conversion
 // to SI. Every error names the key path, the position and the fix.
 #include "cathodelab/study/study_spec.hpp"
 

@@ -1,5 +1,5 @@
 // Reads cell-model parameters (echem::CellParameters) from our TOML format (keys and units:
-// docs/input_reference_cell.md) or from a Battery Parameter eXchange (BPX) JSON file, the schema
+// docs/input_reference.md) or from a Battery Parameter eXchange (BPX) JSON file, the schema
 // read by PyBaMM (About:Energy, BPX 0.4: "Header" and "Parameterisation" with "Cell",
 // "Electrolyte", "Negative electrode", "Positive electrode", "Separator"). Functions are
 // expression strings (echem::Expression) or tables; dimensional TOML values are strings with units.

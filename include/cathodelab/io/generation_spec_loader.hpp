@@ -1,5 +1,5 @@
 // Loading a standalone microstructure recipe file (a TOML file with a [microstructure] section)
-// into microstructure::GenerationSpec; keys in docs/input_reference_microstructure.md.
+// into microstructure::GenerationSpec; keys in docs/input_reference.md.
 #pragma once
 
 #include "cathodelab/microstructure/generation_spec.hpp"

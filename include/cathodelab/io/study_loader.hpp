@@ -1,7 +1,7 @@
 // Reading a study file (TOML) into a validated study::StudySpec, and writing one design back as a
 // fully resolved study file that re-runs that design alone.
 //
-// Schema: docs/input_reference_study.md. Every dimensional value is a string with units parsed by
+// Schema: docs/input_reference.md. Every dimensional value is a string with units parsed by
 // core::parse_quantity_as; a bare number is refused with an example. Errors are one line:
 // FILE:LINE:COL: key 'a.b': problem; fix (misspelt keys and unknown materials get a did-you-mean).
 #pragma once

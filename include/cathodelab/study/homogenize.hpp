@@ -101,7 +101,7 @@ struct HomogenizedCell {
 [[nodiscard]] HomogenizedCell homogenize(const HomogenizationInput& input);
 
 /// Options of the cell model read from the design's [protocol] section (documented in
-/// docs/input_reference_whole_path.md).
+/// docs/input_reference.md).
 struct CellModelOptions {
   double exchange_current_density = 1.0;           ///< [A/m^2] cathode, at half lithiation
   double lithium_exchange_current_density = 10.0;  ///< [A/m^2]

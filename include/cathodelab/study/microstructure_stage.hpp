@@ -7,7 +7,7 @@
 // 1 - porosity), particle sizes are cathode.components.<key>.diameter, coatings are the components'
 // coatings, the pores are the cathode porosity and the box is as thick as the cathode (or
 // microstructure.thickness). The [microstructure] section only says how to draw it: box size,
-// voxel size, per-component shapes. Keys and defaults: docs/input_reference_whole_path.md.
+// voxel size, per-component shapes. Keys and defaults: docs/input_reference.md.
 // Default shapes: active material and other components with a diameter are spheres; the first
 // electrolyte without a diameter fills the rest as a matrix; additives whose library record says
 // "fibre" are fibres; pores sit at active-particle surfaces (cold pressing) when there is a

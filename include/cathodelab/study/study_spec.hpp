@@ -1,7 +1,7 @@
 // A study: one base input, the sweeps over it, and the materials it may use (ARCHITECTURE.md
 // section 1: study.toml -> io::load_study -> StudySpec -> study::expand -> Design[]).
 //
-// The schema (every key, its unit and its meaning) is documented in docs/input_reference_study.md.
+// The schema (every key, its unit and its meaning) is documented in docs/input_reference.md.
 // `resolve_cell` turns one input tree into a validated CellDesign in SI; `expand` applies the
 // sweeps (grid: Cartesian product; zip: element-wise) and resolves every design, so an invalid
 // swept value is reported by `cathodelab check` before anything runs.
