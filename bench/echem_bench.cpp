@@ -46,9 +46,10 @@ CellParameters solid_state_half_cell(bool double_layers) {
       "NMC811 Chen2020");
   m.diffusivity = Function2(
       [](double x, double t) {
-        return 2.7 * std::pow(10.0, -13.96 - 0.9231 * std::exp(-(x - 0.3216) * (x - 0.3216) / 0.002534) -
-                                        0.4066 * std::exp(-(x - 0.4532) * (x - 0.4532) / 0.003926) -
-                                        0.993 * std::exp(-(x - 0.8098) * (x - 0.8098) / 0.09924)) *
+        return 2.7 *
+               std::pow(10.0, -13.96 - 0.9231 * std::exp(-(x - 0.3216) * (x - 0.3216) / 0.002534) -
+                                  0.4066 * std::exp(-(x - 0.4532) * (x - 0.4532) / 0.003926) -
+                                  0.993 * std::exp(-(x - 0.8098) * (x - 0.8098) / 0.09924)) *
                std::exp(1449.0 * (1.0 / 298.15 - 1.0 / t));
       },
       "ORegan2022");
@@ -78,7 +79,12 @@ void discharge_1c(benchmark::State& state) {
   }
   state.counters["solver_steps"] = steps;
 }
-BENCHMARK(discharge_1c)->Args({0, 0})->Args({0, 1})->Args({1, 0})->Args({1, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(discharge_1c)
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMillisecond);
 
 void cccv_cycles(benchmark::State& state) {
   const auto p = solid_state_half_cell(false);
@@ -98,8 +104,8 @@ BENCHMARK(cccv_cycles)->Arg(10)->Unit(benchmark::kMillisecond);
 void impedance_60(benchmark::State& state) {
   const auto p = solid_state_half_cell(true);
   for (auto _ : state) {
-    const auto z = impedance(p, {.mesh = {.separator = 10, .positive = 30, .particle = 20},
-                                 .frequencies = 60});
+    const auto z = impedance(
+        p, {.mesh = {.separator = 10, .positive = 30, .particle = 20}, .frequencies = 60});
     benchmark::DoNotOptimize(z.real.back());
   }
 }

@@ -11,7 +11,8 @@ namespace cathodelab::apps {
 namespace {
 
 void setup_version(CLI::App& parent) {
-  auto* command = parent.add_subcommand("version", "Print version, git sha, build type and compiler");
+  auto* command =
+      parent.add_subcommand("version", "Print version, git sha, build type and compiler");
   command->callback([] {
     const auto& info = core::build_info();
     std::cout << "cathodelab " << info.version << "\ngit sha: " << info.git_sha

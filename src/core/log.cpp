@@ -27,10 +27,14 @@ std::atomic<bool>& bar_enabled() {
 
 const char* level_name(LogLevel level) {
   switch (level) {
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warning: return "warning";
-    case LogLevel::error: return "error";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warning:
+      return "warning";
+    case LogLevel::error:
+      return "error";
   }
   return "?";
 }
@@ -56,7 +60,9 @@ void log(LogLevel level, std::string_view message) {
   }
 }
 
-void set_progress_bar(bool enabled) { bar_enabled() = enabled; }
+void set_progress_bar(bool enabled) {
+  bar_enabled() = enabled;
+}
 
 struct Progress::State {
   std::string label;

@@ -29,10 +29,10 @@ void require_memory(std::size_t bytes, std::string_view what, double fraction) {
   }
   if (static_cast<double>(bytes) > fraction * static_cast<double>(available)) {
     constexpr double gb = 1e9;
-    throw InputError(fmt::format("{} needs {:.2f} GB of memory but only {:.2f} GB are available",
-                                 what, static_cast<double>(bytes) / gb,
-                                 static_cast<double>(available) / gb),
-                     "", "reduce the domain size or coarsen the voxel size");
+    throw InputError(
+        fmt::format("{} needs {:.2f} GB of memory but only {:.2f} GB are available", what,
+                    static_cast<double>(bytes) / gb, static_cast<double>(available) / gb),
+        "", "reduce the domain size or coarsen the voxel size");
   }
 }
 

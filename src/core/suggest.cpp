@@ -9,7 +9,9 @@
 namespace cathodelab::core {
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 }  // namespace
 
@@ -17,14 +19,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   const std::size_t n = a.size();
   const std::size_t m = b.size();
   std::vector<std::size_t> d((n + 1) * (m + 1));
-  auto at = [m1 = m + 1, &d](std::size_t i, std::size_t j) -> std::size_t& { return d[i * m1 + j]; };
+  auto at = [m1 = m + 1, &d](std::size_t i, std::size_t j) -> std::size_t& {
+    return d[i * m1 + j];
+  };
   for (std::size_t i = 0; i <= n; ++i) at(i, 0) = i;
   for (std::size_t j = 0; j <= m; ++j) at(0, j) = j;
   for (std::size_t i = 1; i <= n; ++i) {
     for (std::size_t j = 1; j <= m; ++j) {
       const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
       at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1])) {
         at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
       }
     }

@@ -79,7 +79,8 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
       constexpr int points = 4097;
       b.d_table.resize(points);
       for (int i = 0; i < points; ++i) {
-        b.d_table[i] = e.material.diffusivity(static_cast<double>(i) / (points - 1), temperature) * b.d_factor;
+        b.d_table[i] =
+            e.material.diffusivity(static_cast<double>(i) / (points - 1), temperature) * b.d_factor;
       }
     }
     return b;
@@ -123,8 +124,7 @@ double P2dModel::surface_concentration(const Block& b, std::size_t k, int base,
   const double c_last = y[base + 2 + nr_ - 1];
   const double j_faradaic = y[base + 1] - b.electrode->double_layer_capacitance * yp[base];
   const double flux = j_faradaic * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
-  const double d =
-      b.diffusivity(c_last / c_max);
+  const double d = b.diffusivity(c_last / c_max);
   return c_last - flux * 0.5 * cls.dr / d;
 }
 
@@ -243,8 +243,7 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
           double flux_out = 0.0;
           if (m + 1 < nr_) {
             const double c_mid = 0.5 * (y[c0i + m] + y[c0i + m + 1]);
-            const double d =
-                b.diffusivity(c_mid / c_max);
+            const double d = b.diffusivity(c_mid / c_max);
             flux_out = -cls.face_area[m] * d * (y[c0i + m + 1] - y[c0i + m]) / cls.dr;
           } else {
             flux_out = cls.face_area[m] * j_faradaic * cls.area_scale / faraday_constant;

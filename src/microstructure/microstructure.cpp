@@ -10,8 +10,8 @@ Microstructure::Microstructure(core::Array3<Label> labels, std::vector<Phase> ph
     : labels_(std::move(labels)), phases_(std::move(phases)) {
   for (const Label label : labels_.values()) {
     if (label >= phases_.size()) {
-      throw core::InputError("label " + std::to_string(label) + " has no phase",
-                             "phases", "add a phase for every label in the image");
+      throw core::InputError("label " + std::to_string(label) + " has no phase", "phases",
+                             "add a phase for every label in the image");
     }
   }
 }

@@ -32,7 +32,9 @@ struct Grid3 {
   [[nodiscard]] double length(Axis axis) const noexcept {
     return static_cast<double>(shape[static_cast<std::size_t>(axis)]) * voxel_size;
   }
-  [[nodiscard]] double voxel_volume() const noexcept { return voxel_size * voxel_size * voxel_size; }
+  [[nodiscard]] double voxel_volume() const noexcept {
+    return voxel_size * voxel_size * voxel_size;
+  }
   bool operator==(const Grid3&) const = default;
 };
 

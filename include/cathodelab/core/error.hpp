@@ -66,12 +66,12 @@ class InternalError : public Error {
 };
 
 /// Always-on precondition check for API boundaries: throws InternalError naming the condition.
-#define CATHODELAB_REQUIRE(condition, message)                                          \
-  do {                                                                                  \
-    if (!(condition)) {                                                                 \
-      throw ::cathodelab::core::InternalError(std::string("precondition failed: ") +    \
-                                              #condition + ": " + (message));           \
-    }                                                                                   \
+#define CATHODELAB_REQUIRE(condition, message)                                                    \
+  do {                                                                                            \
+    if (!(condition)) {                                                                           \
+      throw ::cathodelab::core::InternalError(std::string("precondition failed: ") + #condition + \
+                                              ": " + (message));                                  \
+    }                                                                                             \
   } while (false)
 
 }  // namespace cathodelab::core

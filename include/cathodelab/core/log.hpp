@@ -15,9 +15,15 @@ using LogSink = std::function<void(LogLevel, std::string_view)>;
 /// Installs the sink and the lowest level passed to it. Thread-safe with respect to log().
 void set_log_sink(LogSink sink, LogLevel threshold = LogLevel::info);
 void log(LogLevel level, std::string_view message);
-inline void log_debug(std::string_view m) { log(LogLevel::debug, m); }
-inline void log_info(std::string_view m) { log(LogLevel::info, m); }
-inline void log_warning(std::string_view m) { log(LogLevel::warning, m); }
+inline void log_debug(std::string_view m) {
+  log(LogLevel::debug, m);
+}
+inline void log_info(std::string_view m) {
+  log(LogLevel::info, m);
+}
+inline void log_warning(std::string_view m) {
+  log(LogLevel::warning, m);
+}
 
 /// Progress of long work. On a terminal a bar on stderr (set up by the CLI); elsewhere periodic log
 /// lines (every 10 %). Safe to call update() from several threads.
