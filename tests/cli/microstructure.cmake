@@ -48,5 +48,5 @@ cathodelab_ms_expect(unreadable_tiff 2 "cannot read .*short.tif. as TIFF|short.t
   import ${MS_OUT}/short.tif --voxel-size "1 um" --phase 0=pore --out ${MS_OUT}/bad)
 file(WRITE ${MS_OUT}/short.tif "II*\\0garbage")
 file(WRITE ${MS_OUT}/study.toml "[cathode]\nthickness = \"60 um\"\n[microstructure]\n")
-cathodelab_ms_expect(study_file_points_to_run 2 "is a study.*cathodelab run"
+cathodelab_ms_expect(study_file_read_as_study 2 "study.toml:.*key .cathode.components.: no cathode components"
   build ${MS_OUT}/study.toml --out ${MS_OUT}/bad)
