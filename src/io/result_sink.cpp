@@ -2,7 +2,9 @@
 
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/io/csv.hpp"
+#include "cathodelab/io/microstructure_writer.hpp"
 #include "cathodelab/io/study_loader.hpp"
+#include "cathodelab/study/microstructure_stage.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -92,6 +94,18 @@ void StudyFolderSink::write(const study::Design& design, const study::DesignResu
     fs::create_directories((temp / artifact.file_name).parent_path());
     write_bytes(temp / artifact.file_name, reinterpret_cast<const char*>(artifact.bytes.data()),
                 artifact.bytes.size());
+  }
+  // The generated structure (when the study ran the microstructure stage) goes into the temporary
+  // folder too, so a design folder is complete with its pictures or not there at all.
+  if (const auto structure = study::microstructure_payload(result)) {
+    const std::vector<std::string> pictures = write_slice_pngs(temp, *structure);
+    write_vti(temp / "microstructure.vti", *structure);
+    write_microstructure_json(
+        temp / "microstructure.json", *structure, nullptr,
+        {.source = "generated",
+         .input = "design.toml",
+         .command = fmt::format("cathodelab run, design {} (seed {})", design.id, design.seed)},
+        pictures);
   }
   const std::string json = result_to_json(design, result);
   write_bytes(temp / "results.json", json.data(), json.size());

@@ -1,5 +1,6 @@
 #include "cathodelab/report/study_report.hpp"
 
+#include "microstructure_sections.hpp"
 #include "vega_bundle.hpp"
 #include "whole_path_sections.hpp"
 
@@ -254,7 +255,7 @@ std::vector<ReportSection> design_sections(const ReportInput& input) {
 
 std::vector<SectionBuilder> standard_section_builders() {
   // Later capabilities append their builders here (voltage curves, Nyquist plots, slices).
-  return {design_sections, whole_path_sections};
+  return {design_sections, microstructure_sections, whole_path_sections};
 }
 
 std::string study_report_html(const ReportInput& input) {

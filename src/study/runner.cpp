@@ -54,8 +54,8 @@ DesignResult run_design(const Design& design, const StageList& stages) {
     result.scalars.clear();
     result.tables.clear();
     result.artifacts.clear();
+    result.payloads.clear();
   }
-  result.payloads.clear();
   return result;
 }
 
@@ -100,12 +100,13 @@ RunSummary run(const std::vector<Design>& designs, const StageList& stages, Resu
       }
       DesignResult result = run_design(designs[i], stages);
       try {
-        sink.write(designs[i], result);
+        sink.write(designs[i], result);  // the sink may write payloads (microstructure pictures)
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!sink_error) sink_error = std::current_exception();
         return;
       }
+      result.payloads.clear();  // the summary keeps every design: no structures held in memory
       if (result.status == DesignStatus::failed) {
         core::log_warning(fmt::format("design {} failed: {}", result.id, result.reason));
       }
