@@ -32,13 +32,19 @@ run: build
 
 # OpenMP threads sleep instead of spinning while they wait, so tests that ctest runs side by side on
 # two cores do not starve each other (spinning made multithreaded tests many times slower there).
+# In CI (CI=true) the unit tests also run under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
 	@OMP_WAIT_POLICY=passive ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
+	@if [ "$(CI)" = "true" ]; then $(MAKE) --no-print-directory test-asan; fi
+
+UNIT_TARGETS = $(addprefix unit_,$(notdir $(wildcard tests/unit/*)))
 
 test-asan: deps
-	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DCATHODELAB_SANITIZE=ON -DCATHODELAB_BUILD_TESTS=ON
-	@cmake --build $(ASAN_DIR) -j $(JOBS)
-	@ctest --test-dir $(ASAN_DIR) -j $(JOBS) -L unit --output-on-failure
+	@mkdir -p $(dir $(ASAN_DIR))
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DCATHODELAB_SANITIZE=ON \
+	  -DCATHODELAB_BUILD_TESTS=ON > $(ASAN_DIR).configure.log 2>&1 || (cat $(ASAN_DIR).configure.log; exit 1)
+	@cmake --build $(ASAN_DIR) -j $(JOBS) --target cathodelab $(UNIT_TARGETS)
+	@OMP_WAIT_POLICY=passive ctest --test-dir $(ASAN_DIR) -j $(JOBS) -L unit --output-on-failure --timeout 900
 
 bench:
 	@bash scripts/install-deps.sh --bench
