@@ -18,6 +18,7 @@
 #include "cathodelab/io/material_library.hpp"
 #include "cathodelab/io/provenance.hpp"
 #include "cathodelab/materials/material_library.hpp"
+#include "cathodelab/microstructure/generation_spec.hpp"
 #include "cathodelab/microstructure/morphology.hpp"
 #include "cathodelab/transport/effective_conductivity.hpp"
 
@@ -117,26 +118,6 @@ std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
-}
-
-const char* role_name(PhaseRole role) {
-  switch (role) {
-    case PhaseRole::pore:
-      return "pore";
-    case PhaseRole::active:
-      return "active";
-    case PhaseRole::electrolyte:
-      return "electrolyte";
-    case PhaseRole::additive:
-      return "additive";
-    case PhaseRole::coating:
-      return "coating";
-    case PhaseRole::binder:
-      return "binder";
-    case PhaseRole::mixed:
-      return "mixed";
-  }
-  return "pore";
 }
 
 PhaseRole role_of(materials::MaterialClass c) {
@@ -252,7 +233,7 @@ io::AnalysisPhase parse_phase(const std::string& spec, LazyLibrary& library,
           material.value(&materials::Material::electronic_conductivity, conditions);
     }
   }
-  phase.role = role_name(role);
+  phase.role = microstructure::to_string(role);
   return phase;
 }
 
@@ -350,7 +331,7 @@ void run_analyze(const AnalyzeArgs& args) {
       auto phase = parse_phase(std::to_string(l) + "=" + build_phases[l].material, library,
                                conditions, role);
       role = build_phases[l].role;
-      phase.role = role_name(role);
+      phase.role = microstructure::to_string(role);
       phase.name = build_phases[l].name;
       roles[static_cast<Label>(l)] = role;
       given[static_cast<Label>(l)] = phase;
