@@ -237,14 +237,24 @@ io::AnalysisPhase parse_phase(const std::string& spec, LazyLibrary& library,
   return phase;
 }
 
+/// The trimmed, non-empty items of a comma-separated list ("x, z" -> {"x", "z"}).
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string item = trim(std::string_view(text).substr(start, comma - start));
+    if (!item.empty()) items.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return items;
+}
+
 std::vector<core::Axis> parse_axes(const std::string& text) {
-  std::vector<core::Axis> axes;
-  std::string token;
   const std::vector<std::string> valid{"x", "y", "z"};
-  auto flush = [&] {
-    const std::string t = lower(trim(token));
-    token.clear();
-    if (t.empty()) return;
+  std::vector<core::Axis> axes;
+  for (const std::string& item : split_list(text)) {
+    const std::string t = lower(item);
     if (t == "x")
       axes.push_back(core::Axis::x);
     else if (t == "y")
@@ -253,14 +263,7 @@ std::vector<core::Axis> parse_axes(const std::string& text) {
       axes.push_back(core::Axis::z);
     else
       core::throw_unknown("axis", t, valid, "--axes");
-  };
-  for (const char c : text) {
-    if (c == ',')
-      flush();
-    else
-      token += c;
   }
-  flush();
   return axes;
 }
 
@@ -275,19 +278,7 @@ microstructure::Connectivity parse_connectivity(const std::string& text) {
 
 std::vector<Label> parse_labels(const std::string& text, const std::string& key) {
   std::vector<Label> labels;
-  std::string token;
-  auto flush = [&] {
-    const std::string t = trim(token);
-    token.clear();
-    if (!t.empty()) labels.push_back(parse_label(t, key));
-  };
-  for (const char c : text) {
-    if (c == ',')
-      flush();
-    else
-      token += c;
-  }
-  flush();
+  for (const std::string& item : split_list(text)) labels.push_back(parse_label(item, key));
   return labels;
 }
 
