@@ -1,5 +1,7 @@
 #include "cathodelab/core/error.hpp"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 namespace cathodelab::core {
@@ -51,9 +53,9 @@ InputError InputError::under(const std::string& parent_key) const {
 }
 
 NumericalError::NumericalError(const std::string& what, SolveStats stats)
-    : Error(what + " (" + stats.method + ": " + std::to_string(stats.iterations) +
-            " iterations, relative residual " + std::to_string(stats.residual) +
-            (stats.message.empty() ? "" : ", " + stats.message) + ")"),
+    : Error(fmt::format("{} ({}: {} iterations, relative residual {:.3g}{}{})", what,
+                        stats.method, stats.iterations, stats.residual,
+                        stats.message.empty() ? "" : ", ", stats.message)),
       stats_(std::move(stats)) {}
 
 }  // namespace cathodelab::core

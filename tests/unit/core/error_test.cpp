@@ -29,6 +29,13 @@ TEST(NumericalError, CarriesStatistics) {
   EXPECT_NE(std::string(error.what()).find("500 iterations"), std::string::npos);
 }
 
+TEST(NumericalError, ShowsSmallResidualsInScientificNotation) {
+  // A residual just above a 1e-6 tolerance must not print as "0.000000".
+  cl::SolveStats stats{.converged = false, .iterations = 546, .residual = 2.5e-6, .method = "pcg"};
+  const std::string text = cl::NumericalError("did not converge", stats).what();
+  EXPECT_NE(text.find("relative residual 2.5e-06"), std::string::npos) << text;
+}
+
 TEST(Suggest, FindsNearestOption) {
   const std::vector<std::string> options{"butler-volmer", "linear", "marcus"};
   EXPECT_EQ(cl::nearest("butler-volmr", options).value_or(""), "butler-volmer");
