@@ -53,9 +53,9 @@ InputError InputError::under(const std::string& parent_key) const {
 }
 
 NumericalError::NumericalError(const std::string& what, SolveStats stats)
-    : Error(fmt::format("{} ({}: {} iterations, relative residual {:.3g}{}{})", what,
-                        stats.method, stats.iterations, stats.residual,
-                        stats.message.empty() ? "" : ", ", stats.message)),
+    : Error(fmt::format("{} ({}: {} iterations, relative residual {:.3g}{}{})", what, stats.method,
+                        stats.iterations, stats.residual, stats.message.empty() ? "" : ", ",
+                        stats.message)),
       stats_(std::move(stats)) {}
 
 }  // namespace cathodelab::core
