@@ -20,6 +20,7 @@
 #include "cathodelab/materials/material_library.hpp"
 #include "cathodelab/microstructure/generation_spec.hpp"
 #include "cathodelab/microstructure/morphology.hpp"
+#include "cathodelab/study/analysis_stage.hpp"
 #include "cathodelab/transport/effective_conductivity.hpp"
 
 #include <fmt/format.h>
@@ -52,7 +53,7 @@ struct AnalyzeArgs {
   std::string axes = "x,y,z";
   std::string temperature = "25 degC";
   double stoichiometry = 0.5;
-  std::string min_conductivity = "1e-6 S/m";
+  std::string min_conductivity = fmt::format("{:g} S/m", study::minimum_network_conductivity);
   std::string connectivity = "face";
   bool periodic = false;
   bool no_transport = false;
@@ -337,20 +338,22 @@ void run_analyze(const AnalyzeArgs& args) {
                                (have.empty() ? "none" : have));
   }
 
-  // Conductivity per label; values below the floor do not make a network.
+  // Conductivity per label; values below the floor do not make a network (the same rule as the
+  // study's analysis stage: study::network_conductivity).
   const std::size_t label_count = given.empty() ? 1 : std::size_t{given.rbegin()->first} + 1;
   std::vector<double> sigma_ion(label_count, 0.0), sigma_el(label_count, 0.0);
   std::vector<microstructure::Phase> phase_table(label_count);
   std::vector<io::AnalysisPhase> phase_records;
   for (auto& [label, phase] : given) {
     for (double* sigma : {&phase.ionic_conductivity, &phase.electronic_conductivity}) {
-      if (*sigma > 0.0 && *sigma < min_sigma) {
+      const double used = study::network_conductivity(*sigma, min_sigma);
+      if (used != *sigma) {
         core::log_info(fmt::format(
             "label {} ({}): {} conductivity {:.3g} S/m is below {} and "
             "treated as 0",
             label, phase.name, sigma == &phase.ionic_conductivity ? "ionic" : "electronic", *sigma,
             args.min_conductivity));
-        *sigma = 0.0;
+        *sigma = used;
       }
     }
     sigma_ion[label] = phase.ionic_conductivity;

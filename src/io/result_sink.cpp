@@ -101,7 +101,7 @@ void StudyFolderSink::write(const study::Design& design, const study::DesignResu
     const std::vector<std::string> pictures = write_slice_pngs(temp, *structure);
     write_vti(temp / "microstructure.vti", *structure);
     write_microstructure_json(
-        temp / "microstructure.json", *structure, nullptr,
+        temp / "microstructure.json", *structure, study::generation_report_payload(result).get(),
         {.source = "generated",
          .input = "design.toml",
          .command = fmt::format("cathodelab run, design {} (seed {})", design.id, design.seed)},

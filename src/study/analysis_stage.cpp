@@ -59,7 +59,17 @@ void add_solve(DesignResult& result, const std::string& network,
   s[title + " solver iterations [-]"] = e.stats.iterations;
 }
 
+/// The conductivities as the networks see them (network_conductivity() per label).
+std::vector<double> network_conductivities(std::vector<double> sigma) {
+  for (double& value : sigma) value = network_conductivity(value);
+  return sigma;
+}
+
 }  // namespace
+
+double network_conductivity(double sigma, double floor) {
+  return sigma >= floor ? sigma : 0.0;
+}
 
 LabelConductivities label_conductivities(const ms::Microstructure& structure,
                                          const Design& design) {
@@ -83,8 +93,9 @@ LabelConductivities label_conductivities(const ms::Microstructure& structure,
             property_or_zero(record, &materials::Material::electronic_conductivity, temperature);
       }
     }
-    out.ionic.push_back(phase.ionic_conductivity.value_or(ionic));
-    out.electronic.push_back(phase.electronic_conductivity.value_or(electronic));
+    out.ionic.push_back(network_conductivity(phase.ionic_conductivity.value_or(ionic)));
+    out.electronic.push_back(
+        network_conductivity(phase.electronic_conductivity.value_or(electronic)));
   }
   return out;
 }
@@ -102,9 +113,11 @@ EffectiveCathodeProperties AnalysisResult::effective_properties() const {
 AnalysisResult analyze(const ms::Microstructure& structure,
                        const LabelConductivities& conductivities) {
   AnalysisResult out;
-  out.conductivities = conductivities;
+  out.conductivities.ionic = network_conductivities(conductivities.ionic);
+  out.conductivities.electronic = network_conductivities(conductivities.electronic);
+  const LabelConductivities& sigma = out.conductivities;
   const ms::Morphology morphology =
-      ms::analyze_morphology(structure, conductivities.ionic, conductivities.electronic);
+      ms::analyze_morphology(structure, sigma.ionic, sigma.electronic);
   out.morphology = morphology.summary;
   out.ionic_spanning_fraction = morphology.ionic.spanning_fraction;
   out.electronic_spanning_fraction = morphology.electronic.spanning_fraction;
@@ -116,8 +129,8 @@ AnalysisResult analyze(const ms::Microstructure& structure,
   }
   out.utilizable_active_area = box_volume > 0.0 ? area / box_volume : 0.0;
   const std::vector<double> fractions = structure.volume_fractions();
-  out.ionic = solve_z(structure, conductivities.ionic, fractions);
-  out.electronic = solve_z(structure, conductivities.electronic, fractions);
+  out.ionic = solve_z(structure, sigma.ionic, fractions);
+  out.electronic = solve_z(structure, sigma.electronic, fractions);
   return out;
 }
 

@@ -105,23 +105,32 @@ HomogenizedCell homogenize(const HomogenizationInput& in) {
   double sigma_el = 0.0;
   double active_area = 0.0;
   double utilizable = 1.0;
+  // Where each cell-model property comes from, said per property in the outputs.
+  std::string ionic_source = "microstructure";
+  std::string electronic_source = "microstructure";
+  std::string area_source = "microstructure";
+  std::string utilizable_source = "microstructure";
   if (in.effective) {
     sigma_ion = in.effective->ionic_conductivity;
     sigma_el = in.effective->electronic_conductivity;
     active_area = in.effective->active_area;
     utilizable = in.effective->utilizable_fraction;
+    ionic_source = electronic_source = area_source = utilizable_source = in.effective->source;
     std::string source = in.effective->source;
     // A network that reaches the active material from its own entry face but does not span the
     // whole thickness has no through-plane conductivity, yet it still serves the particles it
     // touches (electrons need not reach the separator, ions not the collector). The cell model
     // needs a positive conductivity: take the Bruggeman estimate for that network and say so.
+    const std::string not_spanning = "Bruggeman estimate (network does not span the thickness)";
     if (!(sigma_ion > 0.0) && utilizable > 0.0) {
       sigma_ion = bruggeman_conductivity(in.phases, true);
-      source += "; ionic: Bruggeman estimate (network does not span the thickness)";
+      source += "; ionic: " + not_spanning;
+      ionic_source = not_spanning;
     }
     if (!(sigma_el > 0.0) && utilizable > 0.0) {
       sigma_el = bruggeman_conductivity(in.phases, false);
-      source += "; electronic: Bruggeman estimate (network does not span the thickness)";
+      source += "; electronic: " + not_spanning;
+      electronic_source = not_spanning;
     }
     out.texts["Effective property source"] = source;
   } else {
@@ -130,7 +139,14 @@ HomogenizedCell homogenize(const HomogenizationInput& in) {
     active_area = 3.0 * eps / in.active_particle_radius;
     utilizable = 1.0;
     out.texts["Effective property source"] = "Bruggeman estimate";
+    ionic_source = electronic_source = "Bruggeman estimate (no microstructure)";
+    area_source = "estimate 3 eps/r: full surface of the spheres (no microstructure)";
+    utilizable_source = "estimate 1: every particle reachable (no microstructure)";
   }
+  out.texts["Source of effective ionic conductivity"] = ionic_source;
+  out.texts["Source of effective electronic conductivity"] = electronic_source;
+  out.texts["Source of active area per volume"] = area_source;
+  out.texts["Source of utilizable fraction"] = utilizable_source;
   std::string blocked;
   if (!(utilizable > 0.0))
     blocked = "no active material is reachable by both ions and electrons";

@@ -270,6 +270,11 @@ class MicrostructureStage final : public Stage {
     std::string notes;
     for (const auto& note : generated.report.notes) notes += (notes.empty() ? "" : "; ") + note;
     if (!notes.empty()) result.texts["Microstructure notes"] = notes;
+    // The report travels with the structure so microstructure.json records the targets, exactly
+    // as `cathodelab build` does.
+    result.payloads[std::string(generation_report_payload_name)] =
+        std::shared_ptr<const ms::GenerationReport>(
+            std::make_shared<ms::GenerationReport>(std::move(generated.report)));
     result.payloads[std::string(microstructure_stage_name)] =
         std::shared_ptr<const ms::Microstructure>(
             std::make_shared<ms::Microstructure>(std::move(generated.microstructure)));
@@ -286,6 +291,13 @@ std::shared_ptr<const ms::Microstructure> microstructure_payload(const DesignRes
   const auto it = result.payloads.find(std::string(microstructure_stage_name));
   if (it == result.payloads.end()) return nullptr;
   const auto* p = std::any_cast<std::shared_ptr<const ms::Microstructure>>(&it->second);
+  return p == nullptr ? nullptr : *p;
+}
+
+std::shared_ptr<const ms::GenerationReport> generation_report_payload(const DesignResult& result) {
+  const auto it = result.payloads.find(std::string(generation_report_payload_name));
+  if (it == result.payloads.end()) return nullptr;
+  const auto* p = std::any_cast<std::shared_ptr<const ms::GenerationReport>>(&it->second);
   return p == nullptr ? nullptr : *p;
 }
 

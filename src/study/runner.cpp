@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include <omp.h>
+
 namespace cathodelab::study {
 namespace {
 
@@ -21,6 +23,10 @@ std::string one_line(std::string text) {
 }
 
 }  // namespace
+
+unsigned openmp_threads_per_design(unsigned concurrent_designs, unsigned available_threads) {
+  return std::max(1U, available_threads / std::max(1U, concurrent_designs));
+}
 
 DesignResult run_design(const Design& design, const StageList& stages) {
   DesignResult result;
@@ -82,11 +88,23 @@ RunSummary run(const std::vector<Design>& designs, const StageList& stages, Resu
       options.jobs == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.jobs;
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(to_run, 1)));
 
+  // Designs run on `jobs` threads and OpenMP runs inside each: split the OpenMP threads between
+  // them so the machine is not oversubscribed (docs/architecture.md, "Threads").
+  const auto available = static_cast<unsigned>(std::max(1, omp_get_max_threads()));
+  const unsigned inner_threads = options.openmp_threads_per_design != 0
+                                     ? options.openmp_threads_per_design
+                                     : openmp_threads_per_design(jobs, available);
+  if (to_run > 0) {
+    core::log_info(
+        fmt::format("{} design(s) at a time, {} OpenMP thread(s) each", jobs, inner_threads));
+  }
+
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::exception_ptr sink_error;
   core::Progress progress("designs", to_run);
   auto worker = [&] {
+    omp_set_num_threads(static_cast<int>(inner_threads));  // this thread's parallel regions
     while (true) {
       const std::size_t i = next.fetch_add(1);
       if (i >= designs.size()) return;

@@ -14,7 +14,7 @@ set_tests_properties(cli.build_study.sweep_one_folder_per_design PROPERTIES LABE
 # A study without [microstructure]: exit 2, the problem and the fix name the section.
 add_test(NAME cli.build_study.no_microstructure_section
   COMMAND bash -c "out=$(\"$0\" build \"$2\" --out \"$1\" 2>&1); code=$?; printf '%s\\n' \"$out\"; [ $code -eq 2 ] && printf '%s' \"$out\" | grep -q 'the study has no \\[microstructure\\] section' && printf '%s' \"$out\" | grep -q 'add a \\[microstructure\\] section' && test ! -e \"$1\""
-    ${CATHODELAB_EXE} ${BUILD_STUDY_OUT}/quickstart ${PROJECT_SOURCE_DIR}/examples/quickstart/study.toml)
+    ${CATHODELAB_EXE} ${BUILD_STUDY_OUT}/calculator_only ${PROJECT_SOURCE_DIR}/tests/cli/study_calculator_only.toml)
 set_tests_properties(cli.build_study.no_microstructure_section PROPERTIES LABELS cli)
 
 # The same study without its sweep is one design: the outputs go straight into DIR.

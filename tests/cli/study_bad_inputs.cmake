@@ -17,7 +17,7 @@ foreach(_case
 endforeach()
 
 add_test(NAME cli.study.check_ok
-  COMMAND ${CATHODELAB_EXE} check ${PROJECT_SOURCE_DIR}/examples/quickstart/study.toml)
+  COMMAND ${CATHODELAB_EXE} check ${PROJECT_SOURCE_DIR}/tests/cli/study_calculator_only.toml)
 set_tests_properties(cli.study.check_ok PROPERTIES LABELS cli PASS_REGULAR_EXPRESSION "^ok: 12 designs")
 
 # kill -9 in the middle of a sweep, then --resume: every finished design kept, the rest computed,
@@ -29,5 +29,5 @@ set_tests_properties(cli.study.resume_after_kill PROPERTIES LABELS cli PASS_REGU
   TIMEOUT 120)
 add_test(NAME cli.study.rerun_one_design
   COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/study_rerun.sh ${CATHODELAB_EXE}
-    ${PROJECT_SOURCE_DIR}/examples/quickstart/study.toml)
+    ${PROJECT_SOURCE_DIR}/tests/cli/study_calculator_only.toml)
 set_tests_properties(cli.study.rerun_one_design PROPERTIES LABELS cli PASS_REGULAR_EXPRESSION "PASS")

@@ -26,13 +26,26 @@ namespace cathodelab::study {
 
 inline constexpr std::string_view analysis_stage_name = "analysis";
 
+/// A phase conducts in a network only from this conductivity on [S/m]: below it (an electrolyte's
+/// 1e-8 S/m of electronic leakage, an oxide's trace ionic conductivity) it is an insulator, so it
+/// neither joins the network's clusters nor enters the solve, where a contrast of 1e10 and more
+/// would only slow it down for a negligible current. `cathodelab analyze` (--min-conductivity)
+/// and the analysis stage both apply it through network_conductivity().
+inline constexpr double minimum_network_conductivity = 1e-6;
+
+/// What a phase of conductivity `sigma` [S/m] contributes to a network: `sigma` when it is at
+/// least `floor` [S/m], else 0 (an insulator).
+[[nodiscard]] double network_conductivity(double sigma,
+                                          double floor = minimum_network_conductivity);
+
 struct LabelConductivities {
   std::vector<double> ionic;       ///< [S/m] index = label
   std::vector<double> electronic;  ///< [S/m] index = label
 };
 
-/// Conductivities of every label of `structure` for `design`'s materials at its temperature.
-/// Throws InputError for a phase whose material is unknown.
+/// Conductivities of every label of `structure` for `design`'s materials at its temperature, as
+/// they enter the networks (network_conductivity() applied). Throws InputError for a phase whose
+/// material is unknown.
 [[nodiscard]] LabelConductivities label_conductivities(
     const microstructure::Microstructure& structure, const Design& design);
 
@@ -51,7 +64,8 @@ struct AnalysisResult {
 };
 
 /// Runs morphology and both conductivity solves (pure; a network without any conducting voxel is a
-/// result: sigma_eff = 0, percolates = false).
+/// result: sigma_eff = 0, percolates = false). Conductivities below minimum_network_conductivity
+/// count as 0 (network_conductivity()); AnalysisResult::conductivities holds the values used.
 [[nodiscard]] AnalysisResult analyze(const microstructure::Microstructure& structure,
                                      const LabelConductivities& conductivities);
 

@@ -7,7 +7,9 @@
 // and optionally the effective properties of a microstructure (effective ionic and electronic
 // conductivity through the thickness, active area per volume, utilizable fraction of the active
 // material). Where no microstructure was analysed, every missing number falls back to a documented
-// estimate and the output says so (texts "Effective property source" = "Bruggeman estimate"):
+// estimate and the output says so (texts "Effective property source" = "Bruggeman estimate", and
+// per property "Source of effective ionic conductivity", "... electronic conductivity",
+// "Source of active area per volume", "Source of utilizable fraction"):
 //   sigma_eff = sum_i sigma_i phi_i^1.5  (Bruggeman, each conducting phase i its own network),
 //   a = 3 eps_CAM / r                   (full surface of spheres of radius r),
 //   utilizable fraction = 1.

@@ -14,6 +14,7 @@
 // matrix, else they are the remainder of the packing.
 #pragma once
 
+#include "cathodelab/microstructure/generate.hpp"
 #include "cathodelab/microstructure/generation_spec.hpp"
 #include "cathodelab/microstructure/microstructure.hpp"
 #include "cathodelab/study/design.hpp"
@@ -29,6 +30,10 @@ namespace cathodelab::study {
 /// microstructure::Microstructure>).
 inline constexpr std::string_view microstructure_stage_name = "microstructure";
 
+/// Key of the generation report the stage leaves next to the structure
+/// (std::shared_ptr<const microstructure::GenerationReport>: targets, measured fractions, notes).
+inline constexpr std::string_view generation_report_payload_name = "microstructure report";
+
 /// The generation recipe of a design (pure; throws core::InputError with the key path).
 [[nodiscard]] microstructure::GenerationSpec generation_spec(const Design& design,
                                                              const CalculatorResult& calculation);
@@ -38,6 +43,10 @@ inline constexpr std::string_view microstructure_stage_name = "microstructure";
 
 /// The structure a previous microstructure stage left in `result`, or null.
 [[nodiscard]] std::shared_ptr<const microstructure::Microstructure> microstructure_payload(
+    const DesignResult& result);
+
+/// The generation report a previous microstructure stage left in `result`, or null.
+[[nodiscard]] std::shared_ptr<const microstructure::GenerationReport> generation_report_payload(
     const DesignResult& result);
 
 }  // namespace cathodelab::study

@@ -1,6 +1,9 @@
 // The runner: runs designs through the stages in parallel (a pool of std::threads pulling the next
 // design index), hands each finished design to a ResultSink at once, records a failed design with
 // its reason and goes on, and on resume skips designs the sink already holds complete.
+// Threads: `jobs` designs run at once (at most one per design left) and each gets
+// max(1, T / jobs) OpenMP threads for its own parallel loops, T = the OpenMP thread count the
+// process starts with (OMP_NUM_THREADS or the cores), so designs x OpenMP threads never exceed T.
 #pragma once
 
 #include "cathodelab/study/design.hpp"
@@ -27,6 +30,8 @@ class ResultSink {
 struct RunOptions {
   unsigned jobs = 0;    ///< threads; 0 = hardware concurrency
   bool resume = false;  ///< skip designs the sink holds complete
+  /// OpenMP threads inside each design; 0 = openmp_threads_per_design(jobs, OpenMP max threads).
+  unsigned openmp_threads_per_design = 0;
   /// Test only (CATHODELAB_TEST_DESIGN_DELAY_MS in the CLI): sleep this long in each design so a
   /// test can kill a run midway. Never use for anything else.
   std::chrono::milliseconds test_delay_per_design{0};
@@ -38,6 +43,11 @@ struct RunSummary {
   std::size_t resumed = 0;
   std::size_t failed = 0;
 };
+
+/// The OpenMP threads each of `concurrent_designs` designs gets out of `available_threads`:
+/// max(1, available_threads / concurrent_designs).
+[[nodiscard]] unsigned openmp_threads_per_design(unsigned concurrent_designs,
+                                                 unsigned available_threads);
 
 /// Runs one design through the stages; never throws for a design's own failure (status failed).
 [[nodiscard]] DesignResult run_design(const Design& design, const StageList& stages);

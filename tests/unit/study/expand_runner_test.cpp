@@ -5,6 +5,7 @@
 #include "cathodelab/study/runner.hpp"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <mutex>
 #include <set>
@@ -174,6 +175,53 @@ TEST(Runner, FailedDesignIsRecordedAndTheSweepGoesOn) {
   const auto again = run(designs, stages, sink, {.jobs = 2, .resume = true});
   EXPECT_EQ(again.resumed, 4U);
   EXPECT_EQ(sink.writes(), 4U);
+}
+
+/// Records the OpenMP thread count a design's own parallel regions would get.
+class RecordOpenmpThreads final : public Stage {
+ public:
+  std::string_view name() const override { return "record_openmp_threads"; }
+  void run(const Design&, DesignResult& result) const override {
+    int team = 0;
+#pragma omp parallel
+    {
+#pragma omp single
+      team = omp_get_num_threads();
+    }
+    result.scalars["OpenMP threads [-]"] = omp_get_max_threads();
+    result.scalars["OpenMP team [-]"] = team;
+  }
+};
+
+TEST(Runner, OpenmpThreadsAreSplitBetweenConcurrentDesigns) {
+  EXPECT_EQ(openmp_threads_per_design(1, 8), 8U);
+  EXPECT_EQ(openmp_threads_per_design(2, 8), 4U);
+  EXPECT_EQ(openmp_threads_per_design(3, 8), 2U);
+  EXPECT_EQ(openmp_threads_per_design(2, 2), 1U);
+  EXPECT_EQ(openmp_threads_per_design(4, 2), 1U);  // never zero
+  EXPECT_EQ(openmp_threads_per_design(0, 2), 2U);
+
+  auto spec = small_spec();
+  SweepBlock block;
+  block.axes.push_back({{"cathode", "porosity"}, {number(0.1), number(0.2), number(0.3)}, {}});
+  spec.sweeps = {block};
+  const auto designs = expand(spec);
+  const StageList stages{std::make_shared<RecordOpenmpThreads>()};
+  const int before = omp_get_max_threads();
+  // Four OpenMP threads shared by two designs at a time: two each, also inside the region.
+  omp_set_num_threads(4);
+  MemorySink two_at_a_time;
+  for (const auto& r : run(designs, stages, two_at_a_time, {.jobs = 2}).results) {
+    EXPECT_EQ(r.scalars.at("OpenMP threads [-]"), 2.0);
+    EXPECT_LE(r.scalars.at("OpenMP team [-]"), 2.0);
+  }
+  // One design at a time keeps all four; the caller's own setting is left as it was.
+  MemorySink one_at_a_time;
+  for (const auto& r : run(designs, stages, one_at_a_time, {.jobs = 1}).results) {
+    EXPECT_EQ(r.scalars.at("OpenMP threads [-]"), 4.0);
+  }
+  EXPECT_EQ(omp_get_max_threads(), 4);
+  omp_set_num_threads(before);
 }
 
 }  // namespace

@@ -51,6 +51,13 @@ TEST(Homogenize, BruggemanFallbackIsExact) {
   EXPECT_DOUBLE_EQ(e.active_area, 3.0 * 0.55 / 2.5e-6);
   EXPECT_DOUBLE_EQ(e.utilizable_fraction, 1.0);
   EXPECT_EQ(h.texts.at("Effective property source"), "Bruggeman estimate");
+  // Each property says it is an estimate.
+  for (const char* property : {"effective ionic conductivity", "effective electronic conductivity",
+                               "active area per volume", "utilizable fraction"}) {
+    const std::string& source = h.texts.at(std::string("Source of ") + property);
+    EXPECT_NE(source.find("estimate"), std::string::npos) << property << ": " << source;
+    EXPECT_NE(source.find("no microstructure"), std::string::npos) << property << ": " << source;
+  }
   EXPECT_TRUE(h.blocked_reason.empty());
   EXPECT_DOUBLE_EQ(h.parameters.separator.ionic_transport_factor, std::pow(0.95, 1.5));
 }
@@ -68,6 +75,10 @@ TEST(Homogenize, MicrostructurePropertiesPassThrough) {
   EXPECT_DOUBLE_EQ(e.active_area, 2e5);
   EXPECT_DOUBLE_EQ(e.utilizable_fraction, 0.8);
   EXPECT_EQ(h.texts.at("Effective property source"), "microstructure");
+  for (const char* property : {"effective ionic conductivity", "effective electronic conductivity",
+                               "active area per volume", "utilizable fraction"}) {
+    EXPECT_EQ(h.texts.at(std::string("Source of ") + property), "microstructure") << property;
+  }
 }
 
 TEST(Homogenize, WindowReproducesTheCalculatorCapacity) {
@@ -143,6 +154,12 @@ TEST(Homogenize, NetworkNotSpanningTheThicknessFallsBackToBruggeman) {
   EXPECT_DOUBLE_EQ(h.parameters.positive.ionic_transport_factor, 0.01 / 0.2);
   EXPECT_NE(h.texts.at("Effective property source").find("electronic: Bruggeman"),
             std::string::npos);
+  // Only the electronic conductivity is an estimate; the rest came from the microstructure.
+  EXPECT_EQ(h.texts.at("Source of effective electronic conductivity"),
+            "Bruggeman estimate (network does not span the thickness)");
+  EXPECT_EQ(h.texts.at("Source of effective ionic conductivity"), "microstructure");
+  EXPECT_EQ(h.texts.at("Source of active area per volume"), "microstructure");
+  EXPECT_EQ(h.texts.at("Source of utilizable fraction"), "microstructure");
 }
 
 TEST(Homogenize, RefusesImpossibleInputsWithTheirKey) {
