@@ -28,13 +28,13 @@ fs::path write_temp(const std::string& name, const std::string& text) {
   return file;
 }
 
-TEST(StudyLoader, QuickstartExpandsToTwelveDesigns) {
+TEST(StudyLoader, QuickstartExpandsToEightDesigns) {
   const auto spec = load_study(quickstart);
   EXPECT_EQ(spec.seed, 42U);
   ASSERT_EQ(spec.sweeps.size(), 1U);
   // File order: the CAM fraction is the outer axis.
   EXPECT_EQ(study::key_path_text(spec.sweeps[0].axes[0].key), "cathode.components.NCM811.fraction");
-  EXPECT_EQ(study::expand(spec).size(), 12U);
+  EXPECT_EQ(study::expand(spec).size(), 8U);
 }
 
 TEST(StudyLoader, DesignFileReproducesTheId) {
