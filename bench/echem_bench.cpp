@@ -76,6 +76,7 @@ void discharge_1c(benchmark::State& state) {
     const auto r = simulate(p, e, bench_options(rtol));
     steps = r.solver.iterations;
     benchmark::DoNotOptimize(r.steps.back().capacity);
+    state.SetLabel(r.solver.message);
   }
   state.counters["solver_steps"] = steps;
 }
