@@ -86,12 +86,13 @@ struct LabelFaces {
 
 /// Coarse levels: stored conductance of each cell's lower face per direction; gx has n+1 entries,
 /// gy n+nx, gz n+nx*ny (the last layer = the upper Dirichlet plane), so the upper face of a cell is
-/// the lower face of the next and reads zero at the no-flux sides.
+/// the lower face of the next and reads zero at the no-flux sides. No activity flag is stored: a
+/// coarse cell without conductance may receive a prolonged value, but nothing sees it (its faces
+/// are zero, its residual is zero) and its own smoother update resets it to 0.
 struct StoredFaces {
   const float* gx;
   const float* gy;
   const float* gz;
-  const std::uint8_t* act;
   Dims d;
 
   struct RowView {
@@ -104,7 +105,7 @@ struct StoredFaces {
     return at(v.row + i, 0, 0, 0);
   }
 
-  [[nodiscard]] bool active(std::size_t c) const noexcept { return act[c] != 0; }
+  [[nodiscard]] static bool active(std::size_t /*c*/) noexcept { return true; }
   [[nodiscard]] Six at(std::size_t c, std::size_t /*i*/, std::size_t /*j*/,
                        std::size_t /*k*/) const noexcept {
     return Six{gx[c], gx[c + 1], gy[c], gy[c + d.nx], gz[c], gz[c + d.sxy()]};
@@ -229,6 +230,67 @@ void restrict_residual(const F& f, const B* b, const X* x, const Dims& dc, float
         }
         float* out = bc + dc.nx * (ujc + dc.ny * ukc);
         for (std::size_t ic = 0; ic < dc.nx; ++ic) out[ic] = static_cast<float>(sums[ic]);
+      }
+    }
+  }
+}
+
+/// Split coarsening of the fine level: the coarse unknown of fine cell c is
+/// first[block(c)] + component[c] (component = kNoComponent for excluded cells).
+inline constexpr std::uint8_t kNoComponent = 255;
+struct SplitMap {
+  const std::uint8_t* component;
+  const std::uint32_t* first;
+  Dims blocks;
+};
+
+/// bc[unknown(c)] = sum over the fine cells c of each coarse unknown of (b - A x)[c].
+template <class F, class B, class X>
+void restrict_residual_split(const F& f, const B* b, const X* x, const SplitMap& map, float* bc) {
+  const Dims d = f.d;
+  const Dims dc = map.blocks;
+  const Index nzc = static_cast<Index>(dc.nz), nyc = static_cast<Index>(dc.ny);
+#pragma omp parallel if (static_cast <Index>(d.n()) > kParallelCells)
+  {
+    std::vector<double> sums;
+#pragma omp for collapse(2) schedule(static)
+    for (Index kc = 0; kc < nzc; ++kc) {
+      for (Index jc = 0; jc < nyc; ++jc) {
+        const std::size_t ukc = static_cast<std::size_t>(kc), ujc = static_cast<std::size_t>(jc);
+        const std::size_t block_row = dc.nx * (ujc + dc.ny * ukc);
+        const std::uint32_t lo = map.first[block_row], hi = map.first[block_row + dc.nx];
+        sums.assign(hi - lo, 0.0);
+        for (std::size_t k = 2 * ukc; k < std::min(2 * ukc + 2, d.nz); ++k) {
+          for (std::size_t j = 2 * ujc; j < std::min(2 * ujc + 2, d.ny); ++j) {
+            for_row(f, x, j, k, 0, 1, [&](std::size_t i, std::size_t c, double diag, double nb) {
+              const std::uint8_t q = map.component[c];
+              if (q == kNoComponent) return;
+              sums[map.first[block_row + i / 2] + q - lo] +=
+                  static_cast<double>(b[c]) + nb - diag * static_cast<double>(x[c]);
+            });
+          }
+        }
+        for (std::uint32_t a = lo; a < hi; ++a) bc[a] = static_cast<float>(sums[a - lo]);
+      }
+    }
+  }
+}
+
+/// x[c] += xc[unknown(c)] on active fine cells (split coarsening).
+template <class X>
+void prolong_add_split(const Dims& d, const SplitMap& map, const float* xc, X* x) {
+  const Dims dc = map.blocks;
+  const Index nz = static_cast<Index>(d.nz), ny = static_cast<Index>(d.ny);
+#pragma omp parallel for collapse(2) \
+    schedule(static) if (static_cast <Index>(d.n()) > kParallelCells)
+  for (Index k = 0; k < nz; ++k) {
+    for (Index j = 0; j < ny; ++j) {
+      const std::size_t uk = static_cast<std::size_t>(k), uj = static_cast<std::size_t>(j);
+      const std::size_t row = d.nx * (uj + d.ny * uk);
+      const std::uint32_t* first = map.first + dc.nx * (uj / 2 + dc.ny * (uk / 2));
+      const std::uint8_t* q = map.component + row;
+      for (std::size_t i = 0; i < d.nx; ++i) {
+        if (q[i] != kNoComponent) x[row + i] += static_cast<X>(xc[first[i / 2] + q[i]]);
       }
     }
   }

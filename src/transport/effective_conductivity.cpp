@@ -120,10 +120,14 @@ void flood(const std::array<std::size_t, 3>& shape, std::vector<std::uint8_t>& m
 
 }  // namespace
 
-std::size_t effective_conductivity_bytes(std::size_t voxels) noexcept {
-  // classes + flood marks (1+1), x (8), CG work vectors, coarse levels.
-  return voxels * (2 + sizeof(double) + numerics::voxel_pcg_bytes_per_cell) +
-         numerics::VoxelMultigrid::bytes_for(voxels);
+std::size_t effective_conductivity_bytes(std::size_t voxels, bool high_contrast) noexcept {
+  // Two phases that do not overlap: the spanning-set search (classes + flood marks, 1 + 1 byte;
+  // the BFS frontiers are small) and the solve (classes 1, x 8, CG work vectors, multigrid).
+  const std::size_t flood = 2 * voxels;
+  const std::size_t solve = voxels * (1 + sizeof(double) + numerics::voxel_pcg_bytes_per_cell) +
+                            (high_contrast ? numerics::VoxelMultigrid::bytes_for_split(voxels)
+                                           : numerics::VoxelMultigrid::bytes_for(voxels));
+  return std::max(flood, solve);
 }
 
 EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& labels,
@@ -208,8 +212,20 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
     }
   }
 
-  const numerics::VoxelMultigrid multigrid(
-      laplacian, numerics::VoxelMultigridOptions{.smoothing_sweeps = options.smoothing_sweeps});
+  // High contrast: the split coarsening needs more memory than the structured one; check it before
+  // the hierarchy is built (the same criterion as VoxelMultigridOptions::split_above_contrast).
+  const numerics::VoxelMultigridOptions multigrid_options{
+      .smoothing_sweeps = options.smoothing_sweeps, .coarsening = options.coarsening};
+  double sigma_min = sigma_max;
+  for (std::size_t a = 1; a < class_sigma.size(); ++a)
+    sigma_min = std::min(sigma_min, class_sigma[a]);
+  const bool split = options.coarsening == numerics::VoxelCoarsening::split ||
+                     (options.coarsening == numerics::VoxelCoarsening::automatic &&
+                      sigma_max / sigma_min > multigrid_options.split_above_contrast);
+  if (split)
+    core::require_memory(effective_conductivity_bytes(n, true),
+                         "the effective-conductivity solve (high-contrast multigrid)");
+  const numerics::VoxelMultigrid multigrid(laplacian, multigrid_options);
   std::vector<double> phi(n, 0.0);
   const Index nz = static_cast<Index>(shape[2]);
 #pragma omp parallel for schedule(static)
@@ -240,11 +256,15 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
       break;
     rtol *= 0.1;
   }
+  result.solver_bytes =
+      n * (1 + sizeof(double) + numerics::voxel_pcg_bytes_per_cell) + multigrid.bytes();
   core::log_debug(fmt::format(
-      "effective conductivity along {}: {} unknowns, {} multigrid levels, {} CG iterations, "
-      "relative residual {:.2e}, {:.3f} s",
+      "effective conductivity along {}: {} unknowns, {} multigrid levels ({}, contrast {:.1e}), "
+      "{} CG iterations, relative residual {:.2e}, {:.3f} s, {:.1f} bytes per voxel",
       kAxisNames[static_cast<int>(axis)], result.unknowns, multigrid.levels(),
-      result.stats.iterations, result.stats.residual, result.stats.seconds));
+      multigrid.split_coarsening() ? "split" : "structured", multigrid.contrast(),
+      result.stats.iterations, result.stats.residual, result.stats.seconds,
+      static_cast<double>(result.solver_bytes) / static_cast<double>(n)));
   if (!result.stats.converged && options.throw_on_failure)
     throw core::NumericalError(
         fmt::format("the effective-conductivity solve along {} did not converge",

@@ -1,16 +1,25 @@
-// VoxelMultigrid: a geometric multigrid V-cycle for the VoxelLaplacian, used as the (symmetric
+// VoxelMultigrid: a cell-centred multigrid V-cycle for the VoxelLaplacian, used as the (symmetric
 // positive definite) preconditioner of conjugate gradients; and voxel_pcg, the mixed-precision CG
-// that drives it with the least memory.
+// that drives it with the least memory. See docs/theory/transport.md, "Solver".
 //
-// Cell-centred coarsening by 2x2x2 aggregation. Coarse face conductances are rediscretized from the
-// fine ones by conductance coarsening: the coarse face between two aggregates is the parallel sum
-// of the fine faces it covers, times 1/2 because the coarse cell centres are twice as far apart
-// (series of two fine cells per column). This equals half the Galerkin operator P^T A P for
-// piecewise-constant P, is exact for uniform media and follows the conducting paths with any
-// contrast, since a face made only of non-conducting voxels stays zero. Excluded cells (no unknown)
-// stay excluded; an aggregate is active when any child is. Smoother: red-black Gauss-Seidel
-// (OpenMP), red-black before and black-red after the coarse correction so that the V-cycle is a
-// symmetric operator; coarsest level: dense Cholesky. See docs/theory/transport.md.
+// Coarsening by 2x2x2 blocks, in one of two ways (chosen automatically from the measured contrast
+// of the face conductances present, VoxelMultigridOptions):
+//  - structured (contrast <= split_above_contrast): one coarse cell per block; the coarse face
+//    between two blocks is 1/2 * the sum of the fine faces it covers (half the Galerkin operator
+//    P^T A P for piecewise-constant P; exact for uniform media). Cheapest: 20 bytes per coarse
+//    cell.
+//  - split (operator-dependent, for high contrast): the cells of a block are split into the
+//    components connected by strong faces (conductance >= theta * the larger conductance of the two
+//    cells' materials); each component is one coarse unknown, so two good conductors linked only
+//    through a poor phase keep separate coarse values (aggregation AMG with geometric blocks).
+//    Coarse levels are graphs (CSR) built by the same rule on 2x2x2 blocks of blocks, with
+//    A_c = P^T A P where strong couplings are scaled by 1/2 (as on the structured path) and weak
+//    ones (interfaces) by 1. Smoother on graph levels: Gauss-Seidel over blocks of one parity in
+//    parallel (they share no edge), forward before and backward after the correction. Coarsening
+//    stops when it stalls; that level is solved by Cholesky when small, else by symmetric
+//    Gauss-Seidel sweeps.
+// Fine-level smoother: red-black Gauss-Seidel (OpenMP), red-black before and black-red after the
+// coarse correction, so that the V-cycle is symmetric. Coarsest structured level: dense Cholesky.
 #pragma once
 
 #include "cathodelab/core/solve_stats.hpp"
@@ -21,13 +30,26 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <vector>
 
 namespace cathodelab::numerics {
 
+/// How the first coarse level is formed from 2x2x2 blocks.
+enum class VoxelCoarsening {
+  automatic,   ///< split when the measured contrast exceeds split_above_contrast
+  structured,  ///< one coarse cell per block (cheapest; weak for high contrast)
+  split,       ///< one coarse unknown per strongly connected component of each block
+};
+
 struct VoxelMultigridOptions {
   int smoothing_sweeps = 2;           ///< red-black sweeps before and after each correction
-  std::size_t coarsest_cells = 1000;  ///< stop coarsening at or below this many cells
-  bool series_coarsening = false;  ///< series (path-aware) coarsening; slower on contrast, see docs
+  std::size_t coarsest_cells = 1000;  ///< stop coarsening at or below this many unknowns
+  VoxelCoarsening coarsening = VoxelCoarsening::automatic;
+  /// automatic: split when (largest / smallest non-zero face conductance present) exceeds this.
+  double split_above_contrast = 10.0;
+  /// theta: a face (edge) is strong when its conductance >= theta * the larger of the two cells'
+  /// own conductances (fine level) or strongest edges (graph levels).
+  double strength_threshold = 0.1;
 };
 
 class VoxelMultigrid final : public LinearOperator {
@@ -42,15 +64,26 @@ class VoxelMultigrid final : public LinearOperator {
 
   /// z = V-cycle(r), double in and out (the LinearOperator contract).
   void apply(std::span<const double> r, std::span<double> z) const override;
-  /// z = V-cycle(r) with a single-precision result (what voxel_pcg uses).
-  void apply(std::span<const double> r, std::span<float> z) const;
+  /// z = V-cycle(r) in single precision (what voxel_pcg uses).
+  void apply(std::span<const float> r, std::span<float> z) const;
   [[nodiscard]] std::size_t size() const override;
   [[nodiscard]] int levels() const noexcept;
-  /// [byte] memory held by the coarse levels.
+  /// Unknowns per level, finest first.
+  [[nodiscard]] std::vector<std::size_t> level_sizes() const;
+  /// Whether the split (operator-dependent) coarsening is in use.
+  [[nodiscard]] bool split_coarsening() const noexcept;
+  /// Largest over smallest non-zero face conductance among the labels present.
+  [[nodiscard]] double contrast() const noexcept;
+  /// [byte] memory held by the coarse levels (and, split path, the per-cell component map).
   [[nodiscard]] std::size_t bytes() const noexcept;
 
-  /// [byte] estimate of what a hierarchy for `cells` fine cells needs (before building it).
+  /// [byte] estimate of what a structured hierarchy for `cells` fine cells needs (before building
+  /// it); the split path needs more, see bytes_for_split.
   [[nodiscard]] static std::size_t bytes_for(std::size_t cells) noexcept;
+  /// [byte] upper estimate for the split path (1 byte per cell for the component map, 1/2 for the
+  /// block offsets, and the graph levels at their measured size on random three-phase media near
+  /// the percolation threshold of the good phase, the worst case tested; docs/theory/transport.md).
+  [[nodiscard]] static std::size_t bytes_for_split(std::size_t cells) noexcept;
 
  private:
   struct Impl;
@@ -58,16 +91,17 @@ class VoxelMultigrid final : public LinearOperator {
 };
 
 /// Mixed-precision preconditioned CG for the VoxelLaplacian with Dirichlet values value_low (plane
-/// z = 0) and value_high (plane z = nz): the right-hand side is formed on the fly, x and the
-/// residual are double, the search direction and the preconditioned/operator vector float, dot
-/// products are accumulated in double (16 bytes per cell besides the caller's x and the labels).
+/// z = 0) and value_high (plane z = nz): the right-hand side is formed on the fly, x is double; the
+/// residual, the search direction and the preconditioned/operator vector are float (12 bytes per
+/// cell besides the caller's x and the labels); dot products are accumulated in double, and the
+/// true residual is recomputed in double at each restart of the iterative refinement.
 /// Convergence is judged on the recursive residual; on exit stats.residual is the TRUE relative
 /// residual ||b - A x|| / ||b|| recomputed in double. x holds the initial guess on entry.
 core::SolveStats voxel_pcg(const VoxelLaplacian& laplacian, const VoxelMultigrid& preconditioner,
                            double value_low, double value_high, std::span<double> x,
                            const CgOptions& options = {});
 
-/// [byte] per cell needed by voxel_pcg's own vectors (the caller's x excluded).
-inline constexpr std::size_t voxel_pcg_bytes_per_cell = 2 * sizeof(float) + sizeof(double);
+/// [byte] per cell needed by voxel_pcg's own vectors r, p, w (the caller's x excluded).
+inline constexpr std::size_t voxel_pcg_bytes_per_cell = 3 * sizeof(float);
 
 }  // namespace cathodelab::numerics

@@ -17,6 +17,7 @@
 
 #include "cathodelab/core/array3.hpp"
 #include "cathodelab/core/solve_stats.hpp"
+#include "cathodelab/numerics/voxel_multigrid.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +32,9 @@ struct ConductivityOptions {
   double flux_tolerance =
       1e-4;  ///< |I_in - I_out| / I_in to reach: rtol is tightened 10x (warm start) until it holds
   bool throw_on_failure = true;  ///< a solve that does not converge throws core::NumericalError
+  /// Multigrid coarsening: automatic = split (operator-dependent) when the conductivity contrast in
+  /// the network exceeds 10, structured otherwise (numerics/voxel_multigrid.hpp).
+  numerics::VoxelCoarsening coarsening = numerics::VoxelCoarsening::automatic;
 };
 
 struct EffectiveConductivity {
@@ -48,7 +52,9 @@ struct EffectiveConductivity {
   double current_out =
       0.0;  ///< [A] current leaving through the last face (equals current_in at convergence)
   std::size_t unknowns = 0;  ///< voxels in the spanning set (the unknowns of the solve)
-  core::SolveStats stats;    ///< of the CG solve (iterations 0 when nothing had to be solved)
+  std::size_t solver_bytes =
+      0;                   ///< [byte] held by the solve: labels copy, x, CG vectors, multigrid
+  core::SolveStats stats;  ///< of the CG solve (iterations 0 when nothing had to be solved)
 };
 
 /// sigma_by_label[l] = conductivity [S/m] of voxels labelled l (finite, >= 0; 0 = does not
@@ -61,7 +67,9 @@ struct EffectiveConductivity {
                                                            core::Axis axis,
                                                            const ConductivityOptions& options = {});
 
-/// [byte] memory one effective_conductivity solve needs for `voxels` voxels (peak, estimate).
-[[nodiscard]] std::size_t effective_conductivity_bytes(std::size_t voxels) noexcept;
+/// [byte] memory one effective_conductivity solve needs for `voxels` voxels (peak, estimate);
+/// high_contrast: with the split multigrid (conductivity contrast above 10 in the network).
+[[nodiscard]] std::size_t effective_conductivity_bytes(std::size_t voxels,
+                                                       bool high_contrast = false) noexcept;
 
 }  // namespace cathodelab::transport

@@ -39,12 +39,25 @@ TEST(EffectiveConductivity, ConductivitiesOfAbsentLabelsAreIgnored) {
   EXPECT_NEAR(r.effective_conductivity, 2.0, 2e-6);
 }
 
-TEST(EffectiveConductivity, MemoryEstimateIsAboutThirtyBytesPerVoxel) {
+TEST(EffectiveConductivity, MemoryEstimateIsAtMostTwentyFourBytesPerVoxel) {
+  // labels 1 + x 8 + r, p, w 3 * 4 + structured coarse levels 20/7 = 23.9 bytes per voxel.
   const std::size_t n = 100'000'000;
   const double per_voxel =
       static_cast<double>(cl::transport::effective_conductivity_bytes(n)) / static_cast<double>(n);
-  EXPECT_GT(per_voxel, 24.0);
-  EXPECT_LT(per_voxel, 32.0);
+  EXPECT_GT(per_voxel, 21.0);
+  EXPECT_LE(per_voxel, 24.0);
+  // The split (high-contrast) hierarchy costs more, and the estimate says so.
+  EXPECT_GT(cl::transport::effective_conductivity_bytes(n, true),
+            cl::transport::effective_conductivity_bytes(n));
+}
+
+TEST(EffectiveConductivity, ReportedSolverMemoryMatchesTheEstimate) {
+  Array3<std::uint8_t> image(Grid3{{40, 40, 40}, 1e-6}, 1);
+  for (std::size_t c = 0; c < image.size(); c += 7) image[c] = 0;
+  const auto r =
+      cl::transport::effective_conductivity(image, std::vector<double>{0.0, 1.0}, Axis::z);
+  EXPECT_GT(r.solver_bytes, 21 * image.size());
+  EXPECT_LE(r.solver_bytes, cl::transport::effective_conductivity_bytes(image.size()));
 }
 
 TEST(EffectiveConductivity, IterationLimitThrowsNumericalErrorWithStatistics) {
