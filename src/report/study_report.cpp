@@ -254,8 +254,10 @@ std::vector<ReportSection> design_sections(const ReportInput& input) {
 }
 
 std::vector<SectionBuilder> standard_section_builders() {
-  // Later capabilities append their builders here (voltage curves, Nyquist plots, slices).
-  return {design_sections, microstructure_sections, whole_path_sections};
+  // Later capabilities append their builders here (Nyquist plots, ...). The whole-path results
+  // (networks, cell performance) come first: they answer the study's question; the design
+  // calculator and the per-design slice gallery follow.
+  return {whole_path_sections, design_sections, microstructure_sections};
 }
 
 std::string study_report_html(const ReportInput& input) {

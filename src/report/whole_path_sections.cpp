@@ -1,10 +1,13 @@
 #include "whole_path_sections.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace cathodelab::report {
 namespace {
@@ -76,25 +79,147 @@ std::optional<ReportChart> curves_chart(const ReportInput& input, const std::str
   return ReportChart{title, spec.dump()};
 }
 
-/// One bar per design for a scalar.
+/// The x axis of the per-design charts: with exactly one swept key whose values are all
+/// "<number> <same unit>" (the NCM811 share of the quickstart), designs sit at their value on a
+/// quantitative axis, so a trend reads as a line; otherwise one bar per design.
+struct DesignAxis {
+  std::string title;                       ///< "key [unit]"; empty = one bar per design
+  std::map<std::string, double> value_of;  ///< design id -> x
+};
+
+std::optional<std::pair<double, std::string>> number_and_unit(const std::string& text) {
+  std::size_t used = 0;
+  try {
+    const double value = std::stod(text, &used);
+    std::string unit = text.substr(used);
+    unit.erase(0, unit.find_first_not_of(' '));
+    return std::pair{value, unit};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+DesignAxis design_axis(const ReportInput& input) {
+  DesignAxis axis;
+  if (input.swept_keys.size() != 1) return axis;
+  const std::string& key = input.swept_keys.front();
+  std::optional<std::string> unit;
+  for (const auto& d : input.designs) {
+    const auto it = std::find_if(d.swept.begin(), d.swept.end(),
+                                 [&](const auto& kv) { return kv.first == key; });
+    const auto n = it == d.swept.end() ? std::nullopt : number_and_unit(it->second);
+    if (!n || (unit && *unit != n->second)) return {};
+    unit = n->second;
+    axis.value_of[d.result.id] = n->first;
+  }
+  if (!unit) return {};
+  axis.title = key + (unit->empty() ? "" : " [" + *unit + "]");
+  return axis;
+}
+
+/// One mark per design for a scalar: points on a line against the swept value, else bars.
 std::optional<ReportChart> bar_chart(const ReportInput& input, const std::string& name) {
+  const DesignAxis axis = design_axis(input);
   ordered_json values = ordered_json::array();
   for (const auto& d : input.designs) {
     if (d.result.status != study::DesignStatus::ok) continue;
     const auto it = d.result.scalars.find(name);
     if (it == d.result.scalars.end()) continue;
-    values.push_back({{"design", label_of(d)}, {"value", it->second}});
+    ordered_json row = {{"design", label_of(d)}, {"value", it->second}};
+    if (!axis.title.empty()) row["x"] = axis.value_of.at(d.result.id);
+    values.push_back(row);
   }
   if (values.empty()) return std::nullopt;
   ordered_json spec = base_spec(short_name(name));
   spec["data"] = {{"values", values}};
-  spec["mark"] = {{"type", "bar"}, {"tooltip", true}};
-  spec["encoding"] = {
-      {"x", {{"field", "design"}, {"type", "nominal"}, {"title", "design"}, {"sort", nullptr}}},
-      {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", name}}},
-      {"tooltip", ordered_json::array({{{"field", "design"}},
-                                       {{"field", "value"}, {"title", name}, {"format", ".4g"}}})}};
+  const ordered_json tooltip = ordered_json::array(
+      {{{"field", "design"}}, {{"field", "value"}, {"title", name}, {"format", ".4g"}}});
+  if (axis.title.empty()) {
+    spec["mark"] = {{"type", "bar"}, {"tooltip", true}};
+    spec["encoding"] = {
+        {"x", {{"field", "design"}, {"type", "nominal"}, {"title", "design"}, {"sort", nullptr}}},
+        {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", name}}},
+        {"tooltip", tooltip}};
+  } else {
+    spec["mark"] = {{"type", "line"}, {"point", true}, {"tooltip", true}};
+    spec["encoding"] = {{"x",
+                         {{"field", "x"},
+                          {"type", "quantitative"},
+                          {"title", axis.title},
+                          {"scale", {{"zero", false}}}}},
+                        {"y",
+                         {{"field", "value"},
+                          {"type", "quantitative"},
+                          {"title", name},
+                          {"scale", {{"zero", false}}}}},
+                        {"tooltip", tooltip}};
+  }
   return ReportChart{short_name(name), spec.dump()};
+}
+
+/// The capacity at every rate of the rate test per design, one series per rate (from each
+/// design's "Rate capability" table, ordered by rate): where the designs' rate capability differs
+/// (a peak at 1C that C/10 does not show).
+std::optional<ReportChart> capacity_by_rate_chart(const ReportInput& input) {
+  const DesignAxis axis = design_axis(input);
+  ordered_json values = ordered_json::array();
+  std::map<double, std::string> rates;  // C-rate -> label, ascending
+  for (const auto& d : input.designs) {
+    if (d.result.status != study::DesignStatus::ok) continue;
+    const auto table = d.result.tables.find("Rate capability");
+    if (table == d.result.tables.end()) continue;
+    const auto c_rate = column(table->second, "C-rate [h-1]");
+    const auto capacity = column(table->second, "Discharge capacity [mA.h.g-1]");
+    if (c_rate < 0 || capacity < 0) continue;
+    for (const auto& row : table->second.rows) {
+      const double rate = row[static_cast<std::size_t>(c_rate)];
+      const std::string label =
+          rate < 1.0 ? "C/" + fmt::format("{:g}", 1.0 / rate) : fmt::format("{:g}C", rate);
+      rates[rate] = label;
+      ordered_json point = {{"design", label_of(d)},
+                            {"rate", label},
+                            {"value", row[static_cast<std::size_t>(capacity)]}};
+      if (!axis.title.empty()) point["x"] = axis.value_of.at(d.result.id);
+      values.push_back(point);
+    }
+  }
+  if (values.empty()) return std::nullopt;
+  ordered_json order = ordered_json::array();
+  for (const auto& [rate, label] : rates) order.push_back(label);
+  const std::string title = "Capacity at each rate";
+  ordered_json spec = base_spec(title);
+  spec["data"] = {{"values", values}};
+  const std::string y_title = "Discharge capacity [mA.h.g-1]";
+  const ordered_json tooltip =
+      ordered_json::array({{{"field", "design"}},
+                           {{"field", "rate"}},
+                           {{"field", "value"}, {"title", y_title}, {"format", ".4g"}}});
+  const ordered_json colour = {
+      {"field", "rate"}, {"type", "nominal"}, {"title", "rate"}, {"sort", order}};
+  if (axis.title.empty()) {
+    spec["mark"] = {{"type", "bar"}, {"tooltip", true}};
+    spec["encoding"] = {
+        {"x", {{"field", "design"}, {"type", "nominal"}, {"title", "design"}, {"sort", nullptr}}},
+        {"xOffset", {{"field", "rate"}, {"sort", order}}},
+        {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", y_title}}},
+        {"color", colour},
+        {"tooltip", tooltip}};
+  } else {
+    spec["mark"] = {{"type", "line"}, {"point", true}, {"tooltip", true}};
+    spec["encoding"] = {{"x",
+                         {{"field", "x"},
+                          {"type", "quantitative"},
+                          {"title", axis.title},
+                          {"scale", {{"zero", false}}}}},
+                        {"y",
+                         {{"field", "value"},
+                          {"type", "quantitative"},
+                          {"title", y_title},
+                          {"scale", {{"zero", false}}}}},
+                        {"color", colour},
+                        {"tooltip", tooltip}};
+  }
+  return ReportChart{title, spec.dump()};
 }
 
 void add(ReportSection& section, std::optional<ReportChart> chart) {
@@ -146,6 +271,7 @@ std::vector<ReportSection> whole_path_sections(const ReportInput& input) {
                          "Voltage against capacity"));
   add(cell, curves_chart(input, "Rate capability", "C-rate [h-1]", "Discharge capacity [mA.h.g-1]",
                          "Rate capability", true));
+  add(cell, capacity_by_rate_chart(input));
   add(cell, bar_chart(input, "Discharge capacity [mA.h.g-1]"));
   add(cell, bar_chart(input, "Mean discharge voltage [V]"));
   if (!cell.charts.empty()) sections.push_back(std::move(cell));
