@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -28,7 +29,11 @@ unsigned openmp_threads_per_design(unsigned concurrent_designs, unsigned availab
   return std::max(1U, available_threads / std::max(1U, concurrent_designs));
 }
 
-DesignResult run_design(const Design& design, const StageList& stages) {
+namespace {
+
+/// run_design with a hook called before each stage (the runner sets the OpenMP threads there).
+DesignResult run_design_with(const Design& design, const StageList& stages,
+                             const std::function<void()>& before_stage) {
   DesignResult result;
   result.id = design.id;
   result.index = design.index;
@@ -37,6 +42,7 @@ DesignResult run_design(const Design& design, const StageList& stages) {
     for (const auto& stage : stages) {
       if (!stage->applies(design)) continue;
       current = std::string(stage->name());
+      if (before_stage) before_stage();
       stage->run(design, result);
       result.stages_run.push_back(current);
     }
@@ -65,6 +71,12 @@ DesignResult run_design(const Design& design, const StageList& stages) {
   return result;
 }
 
+}  // namespace
+
+DesignResult run_design(const Design& design, const StageList& stages) {
+  return run_design_with(design, stages, {});
+}
+
 RunSummary run(const std::vector<Design>& designs, const StageList& stages, ResultSink& sink,
                const RunOptions& options) {
   RunSummary summary;
@@ -88,15 +100,21 @@ RunSummary run(const std::vector<Design>& designs, const StageList& stages, Resu
       options.jobs == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.jobs;
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(to_run, 1)));
 
-  // Designs run on `jobs` threads and OpenMP runs inside each: split the OpenMP threads between
-  // them so the machine is not oversubscribed (docs/architecture.md, "Threads").
+  // Designs run on `jobs` threads and OpenMP runs inside each: before every stage a design gets
+  // its share of the OpenMP threads, T / (designs running now), so the machine is not
+  // oversubscribed while designs run side by side, and the last designs of a sweep get the cores
+  // the finished ones left (docs/architecture.md, "Threads").
   const auto available = static_cast<unsigned>(std::max(1, omp_get_max_threads()));
-  const unsigned inner_threads = options.openmp_threads_per_design != 0
-                                     ? options.openmp_threads_per_design
-                                     : openmp_threads_per_design(jobs, available);
+  std::atomic<unsigned> running{0};
+  auto set_openmp_threads = [&] {
+    const unsigned threads = options.openmp_threads_per_design != 0
+                                 ? options.openmp_threads_per_design
+                                 : openmp_threads_per_design(running.load(), available);
+    omp_set_num_threads(static_cast<int>(threads));  // this thread's parallel regions only
+  };
   if (to_run > 0) {
     core::log_info(
-        fmt::format("{} design(s) at a time, {} OpenMP thread(s) each", jobs, inner_threads));
+        fmt::format("up to {} design(s) at a time, {} OpenMP thread(s) shared", jobs, available));
   }
 
   std::atomic<std::size_t> next{0};
@@ -104,7 +122,6 @@ RunSummary run(const std::vector<Design>& designs, const StageList& stages, Resu
   std::exception_ptr sink_error;
   core::Progress progress("designs", to_run);
   auto worker = [&] {
-    omp_set_num_threads(static_cast<int>(inner_threads));  // this thread's parallel regions
     while (true) {
       const std::size_t i = next.fetch_add(1);
       if (i >= designs.size()) return;
@@ -116,7 +133,9 @@ RunSummary run(const std::vector<Design>& designs, const StageList& stages, Resu
       if (options.test_delay_per_design.count() > 0) {
         std::this_thread::sleep_for(options.test_delay_per_design);
       }
-      DesignResult result = run_design(designs[i], stages);
+      running.fetch_add(1);
+      DesignResult result = run_design_with(designs[i], stages, set_openmp_threads);
+      running.fetch_sub(1);
       try {
         sink.write(designs[i], result);  // the sink may write payloads (microstructure pictures)
       } catch (...) {

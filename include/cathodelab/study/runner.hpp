@@ -1,9 +1,10 @@
 // The runner: runs designs through the stages in parallel (a pool of std::threads pulling the next
 // design index), hands each finished design to a ResultSink at once, records a failed design with
 // its reason and goes on, and on resume skips designs the sink already holds complete.
-// Threads: `jobs` designs run at once (at most one per design left) and each gets
-// max(1, T / jobs) OpenMP threads for its own parallel loops, T = the OpenMP thread count the
-// process starts with (OMP_NUM_THREADS or the cores), so designs x OpenMP threads never exceed T.
+// Threads: up to `jobs` designs run at once and, before each of its stages, a design gets
+// max(1, T / n) OpenMP threads for its own parallel loops, n = the designs running at that moment
+// and T = the OpenMP thread count the process starts with (OMP_NUM_THREADS or the cores): designs
+// x OpenMP threads stay near T, and the last designs of a sweep take over the freed cores.
 #pragma once
 
 #include "cathodelab/study/design.hpp"
@@ -30,7 +31,8 @@ class ResultSink {
 struct RunOptions {
   unsigned jobs = 0;    ///< threads; 0 = hardware concurrency
   bool resume = false;  ///< skip designs the sink holds complete
-  /// OpenMP threads inside each design; 0 = openmp_threads_per_design(jobs, OpenMP max threads).
+  /// OpenMP threads inside each design; 0 = openmp_threads_per_design(designs running now,
+  /// OpenMP max threads), set before each stage.
   unsigned openmp_threads_per_design = 0;
   /// Test only (CATHODELAB_TEST_DESIGN_DELAY_MS in the CLI): sleep this long in each design so a
   /// test can kill a run midway. Never use for anything else.
@@ -45,7 +47,7 @@ struct RunSummary {
 };
 
 /// The OpenMP threads each of `concurrent_designs` designs gets out of `available_threads`:
-/// max(1, available_threads / concurrent_designs).
+/// max(1, available_threads / concurrent_designs) (all of them for 0 or 1 design).
 [[nodiscard]] unsigned openmp_threads_per_design(unsigned concurrent_designs,
                                                  unsigned available_threads);
 

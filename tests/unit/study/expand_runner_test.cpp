@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <set>
+#include <string>
 
 namespace cathodelab::study {
 namespace {
@@ -177,7 +180,7 @@ TEST(Runner, FailedDesignIsRecordedAndTheSweepGoesOn) {
   EXPECT_EQ(sink.writes(), 4U);
 }
 
-/// Records the OpenMP thread count a design's own parallel regions would get.
+/// Records the OpenMP thread count a design's own parallel regions get.
 class RecordOpenmpThreads final : public Stage {
  public:
   std::string_view name() const override { return "record_openmp_threads"; }
@@ -193,7 +196,30 @@ class RecordOpenmpThreads final : public Stage {
   }
 };
 
-TEST(Runner, OpenmpThreadsAreSplitBetweenConcurrentDesigns) {
+/// Holds each design until `count` designs have arrived, so that two designs are surely running
+/// side by side in the stages between two such stages.
+class Rendezvous final : public Stage {
+ public:
+  Rendezvous(std::string name, int count) : name_(std::move(name)), count_(count) {}
+  std::string_view name() const override { return name_; }
+  void run(const Design&, DesignResult&) const override {
+    std::unique_lock lock(mutex_);
+    ++arrived_;
+    cv_.notify_all();
+    if (!cv_.wait_for(lock, std::chrono::seconds(20), [&] { return arrived_ >= count_; })) {
+      throw core::InputError("the designs did not run side by side");
+    }
+  }
+
+ private:
+  std::string name_;
+  int count_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  mutable int arrived_ = 0;
+};
+
+TEST(Runner, OpenmpThreadsAreSharedBetweenRunningDesigns) {
   EXPECT_EQ(openmp_threads_per_design(1, 8), 8U);
   EXPECT_EQ(openmp_threads_per_design(2, 8), 4U);
   EXPECT_EQ(openmp_threads_per_design(3, 8), 2U);
@@ -203,24 +229,32 @@ TEST(Runner, OpenmpThreadsAreSplitBetweenConcurrentDesigns) {
 
   auto spec = small_spec();
   SweepBlock block;
-  block.axes.push_back({{"cathode", "porosity"}, {number(0.1), number(0.2), number(0.3)}, {}});
+  block.axes.push_back({{"cathode", "porosity"}, {number(0.1), number(0.2)}, {}});
   spec.sweeps = {block};
   const auto designs = expand(spec);
-  const StageList stages{std::make_shared<RecordOpenmpThreads>()};
   const int before = omp_get_max_threads();
-  // Four OpenMP threads shared by two designs at a time: two each, also inside the region.
-  omp_set_num_threads(4);
+  // T for the runs below: not the default a new thread would get (the cores), so the test sees
+  // whether the runner set the threads of its workers.
+  const int t = 2 * omp_get_num_procs() + 2;
+  omp_set_num_threads(t);
+  // Two designs side by side (both between the two rendezvous): T/2 threads each, also inside a
+  // parallel region.
+  const StageList side_by_side{std::make_shared<Rendezvous>("meet", 2),
+                               std::make_shared<RecordOpenmpThreads>(),
+                               std::make_shared<Rendezvous>("part", 2)};
   MemorySink two_at_a_time;
-  for (const auto& r : run(designs, stages, two_at_a_time, {.jobs = 2}).results) {
-    EXPECT_EQ(r.scalars.at("OpenMP threads [-]"), 2.0);
-    EXPECT_LE(r.scalars.at("OpenMP team [-]"), 2.0);
+  for (const auto& r : run(designs, side_by_side, two_at_a_time, {.jobs = 2}).results) {
+    ASSERT_EQ(r.status, DesignStatus::ok) << r.reason;
+    EXPECT_EQ(r.scalars.at("OpenMP threads [-]"), t / 2);
+    EXPECT_LE(r.scalars.at("OpenMP team [-]"), t / 2);
   }
-  // One design at a time keeps all four; the caller's own setting is left as it was.
+  // One design at a time gets all T; the caller's own setting is left as it was.
+  const StageList alone{std::make_shared<RecordOpenmpThreads>()};
   MemorySink one_at_a_time;
-  for (const auto& r : run(designs, stages, one_at_a_time, {.jobs = 1}).results) {
-    EXPECT_EQ(r.scalars.at("OpenMP threads [-]"), 4.0);
+  for (const auto& r : run(designs, alone, one_at_a_time, {.jobs = 1}).results) {
+    EXPECT_EQ(r.scalars.at("OpenMP threads [-]"), t);
   }
-  EXPECT_EQ(omp_get_max_threads(), 4);
+  EXPECT_EQ(omp_get_max_threads(), t);
   omp_set_num_threads(before);
 }
 
