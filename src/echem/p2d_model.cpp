@@ -73,6 +73,8 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
     b.i0_factor = e.material.exchange_current_coefficient *
                   arrhenius(e.material.kinetics_activation_energy, temperature, t_ref);
     b.d_factor = arrhenius(e.material.diffusivity_activation_energy, temperature, t_ref);
+    b.ce_power = std::pow(p_.electrolyte.initial_concentration, e.material.alpha_anodic);
+    b.half_alphas = e.material.alpha_anodic == 0.5 && e.material.alpha_cathodic == 0.5;
     if (e.material.diffusivity.is_constant()) {
       b.d_constant = e.material.diffusivity(0.5, temperature) * b.d_factor;
     } else {
@@ -99,6 +101,11 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
              transport_factor(p_.positive.ionic_transport_factor, p_.positive.porosity),
              static_cast<int>(blocks_.size()) - 1);
   cells_ = static_cast<int>(x_.size());
+  if (!binary_) {
+    const double kappa0 =
+        p_.electrolyte.conductivity(p_.electrolyte.initial_concentration, temperature) * kappa_arr_;
+    for (int i = 0; i < cells_; ++i) kappa_fixed_.push_back(transport_[i] * kappa0);
+  }
 
   int next = 0;
   for (int i = 0; i < cells_; ++i) {
@@ -128,6 +135,25 @@ double P2dModel::surface_concentration(const Block& b, std::size_t k, int base,
   return c_last - flux * 0.5 * cls.dr / d;
 }
 
+double P2dModel::exchange_current(const Block& b, double c_e, double c_s) const {
+  const auto& mat = b.electrode->material;
+  const double c_max = mat.max_concentration;
+  // Symmetric transfer coefficients 0.5 (every shipped set): one square root instead of three
+  // powers; a single-ion conductor has a constant c_e, whose power is taken once (Block).
+  const double electrolyte = binary_ ? std::pow(c_e, mat.alpha_anodic) : b.ce_power;
+  if (b.half_alphas) return b.i0_factor * electrolyte * std::sqrt(c_s * (c_max - c_s));
+  return b.i0_factor * electrolyte * std::pow(c_s, mat.alpha_cathodic) *
+         std::pow(c_max - c_s, mat.alpha_anodic);
+}
+
+double P2dModel::butler_volmer(double i0, double alpha_a, double alpha_c, double eta) const {
+  if (alpha_a == alpha_c) {  // one exponential: exp(a f eta) - 1/exp(a f eta)
+    const double e = std::exp(alpha_a * f_ * eta);
+    return i0 * (e - 1.0 / e);
+  }
+  return i0 * (std::exp(alpha_a * f_ * eta) - std::exp(-alpha_c * f_ * eta));
+}
+
 void P2dModel::residual(double t, std::span<const double> y, std::span<const double> yp,
                         std::span<double> out) const {
   const double temperature = p_.temperature;
@@ -144,10 +170,15 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
   kappa.resize(static_cast<std::size_t>(cells_));
   diff.resize(static_cast<std::size_t>(cells_));
   auto ce = [&](int i) { return binary_ ? y[offset_[i] + 1] : c0; };
-  for (int i = 0; i < cells_; ++i) {
-    const double c = std::max(ce(i), 1e-6 * c0);
-    kappa[i] = transport_[i] * el.conductivity(c, temperature) * kappa_arr_;
-    diff[i] = binary_ ? transport_[i] * el.diffusivity(c, temperature) * d_arr_ : 0.0;
+  if (binary_) {
+    for (int i = 0; i < cells_; ++i) {
+      const double c = std::max(ce(i), 1e-6 * c0);
+      kappa[i] = transport_[i] * el.conductivity(c, temperature) * kappa_arr_;
+      diff[i] = transport_[i] * el.diffusivity(c, temperature) * d_arr_;
+    }
+  } else {  // uniform concentration: conductivities fixed at construction
+    std::copy(kappa_fixed_.begin(), kappa_fixed_.end(), kappa.begin());
+    std::fill(diff.begin(), diff.end(), 0.0);
   }
   for (int f = 1; f < cells_; ++f) {
     const int a = f - 1;
@@ -195,8 +226,7 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
     // Interface kinetics: I - i_BV - C_dl d(dphi)/dt = 0.
     const auto& li = p_.lithium;
     const double i0 = anode_i0_ * (binary_ ? std::pow(c_face / c0, li.alpha_anodic) : 1.0);
-    const double i_bv =
-        i0 * (std::exp(li.alpha_anodic * f_ * dphi) - std::exp(-li.alpha_cathodic * f_ * dphi));
+    const double i_bv = butler_volmer(i0, li.alpha_anodic, li.alpha_cathodic, dphi);
     out[idx_anode_] = current - i_bv - anode_dl * yp[idx_anode_];
   }
 
@@ -226,12 +256,8 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
         const double sto = c_surf / c_max;
         const double cs_clamped = std::clamp(c_surf, 1e-9 * c_max, (1.0 - 1e-9) * c_max);
         const double u = mat.open_circuit_potential(sto);
-        const double i0 = b.i0_factor * std::pow(c_e, mat.alpha_anodic) *
-                          std::pow(cs_clamped, mat.alpha_cathodic) *
-                          std::pow(c_max - cs_clamped, mat.alpha_anodic);
-        const double eta = dphi - u;
-        const double i_bv =
-            i0 * (std::exp(mat.alpha_anodic * f_ * eta) - std::exp(-mat.alpha_cathodic * f_ * eta));
+        const double i0 = exchange_current(b, c_e, cs_clamped);
+        const double i_bv = butler_volmer(i0, mat.alpha_anodic, mat.alpha_cathodic, dphi - u);
         out[base] = j_faradaic - i_bv;
         out[base + 1] = phi_s - phi_e - dphi - j_total * e.film_resistance;
         source_charge += cls.area * j_total;

@@ -44,8 +44,10 @@ struct Block {  // a porous electrode
     std::vector<double> shell_volume, face_area;  // normalized by nothing (r^3/3, r^2)
   };
   std::vector<Class> classes;
-  double i0_factor = 0.0;  ///< m times Arrhenius
-  double d_factor = 1.0;   ///< Arrhenius on D_s
+  double i0_factor = 0.0;    ///< m times Arrhenius
+  double ce_power = 1.0;     ///< c_e0^alpha_a (single-ion conductor: c_e is uniform)
+  bool half_alphas = false;  ///< alpha_a = alpha_c = 0.5
+  double d_factor = 1.0;     ///< Arrhenius on D_s
   /// D_s(x) at the (fixed) cell temperature times d_factor, tabulated on a uniform grid of x in
   /// [0, 1]: the residual evaluates D at every particle face, and the isothermal model lets a
   /// table with linear interpolation (relative error ~1e-6 for the shipped laws) replace it.
@@ -118,6 +120,11 @@ class P2dModel final : public numerics::DaeSystem {
   [[nodiscard]] int class_index(int cell, std::size_t k) const {
     return phi_s_index(cell) + 1 + static_cast<int>(k) * (2 + nr_);
   }
+  std::vector<double> kappa_fixed_;  ///< [S/m] effective, single-ion conductor
+  /// Butler-Volmer exchange current density [A/m^2] at electrolyte c_e and surface c_s.
+  [[nodiscard]] double exchange_current(const Block& b, double c_e, double c_s) const;
+  /// i0 [exp(alpha_a f eta) - exp(-alpha_c f eta)] [A/m^2].
+  [[nodiscard]] double butler_volmer(double i0, double alpha_a, double alpha_c, double eta) const;
   [[nodiscard]] double surface_concentration(const Block& b, std::size_t k, int base,
                                              std::span<const double> y,
                                              std::span<const double> yp) const;
