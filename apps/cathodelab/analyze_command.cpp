@@ -435,7 +435,7 @@ void setup_analyze(CLI::App& parent) {
       ->capture_default_str();
   cmd->add_option("--min-conductivity", args->min_conductivity,
                   "Conductivities below this do not make a network (e.g. an electrolyte's "
-                  "electronic leakage)")
+                  "electronic leakage); `cathodelab run` uses the default")
       ->capture_default_str();
   cmd->add_option("--connectivity", args->connectivity, "face (6), edge (18) or vertex (26)")
       ->capture_default_str();
