@@ -71,9 +71,11 @@ void discharge_1c(benchmark::State& state) {
   const auto p = solid_state_half_cell(state.range(0) != 0);
   const double rtol = state.range(1) == 0 ? 1e-6 : 1e-4;
   const auto e = parse_experiment("Discharge at 1C until 3.0 V");
+  auto options = bench_options(rtol);
+  options.record_every_step = state.range(2) == 0;
   int steps = 0;
   for (auto _ : state) {
-    const auto r = simulate(p, e, bench_options(rtol));
+    const auto r = simulate(p, e, options);
     steps = r.solver.iterations;
     benchmark::DoNotOptimize(r.steps.back().capacity);
     state.SetLabel(r.solver.message);
@@ -81,10 +83,11 @@ void discharge_1c(benchmark::State& state) {
   state.counters["solver_steps"] = steps;
 }
 BENCHMARK(discharge_1c)
-    ->Args({0, 0})
-    ->Args({0, 1})
-    ->Args({1, 0})
-    ->Args({1, 1})
+    ->Args({0, 0, 0})
+    ->Args({0, 1, 0})
+    ->Args({0, 0, 1})
+    ->Args({1, 0, 0})
+    ->Args({1, 1, 0})
     ->Unit(benchmark::kMillisecond);
 
 void cccv_cycles(benchmark::State& state) {

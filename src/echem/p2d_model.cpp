@@ -123,14 +123,17 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
 }
 
 double P2dModel::surface_concentration(const Block& b, std::size_t k, int base,
-                                       std::span<const double> y,
-                                       std::span<const double> yp) const {
+                                       std::span<const double> y) const {
   const auto& cls = b.classes[k];
   const auto& mat = b.electrode->material;
   const double c_max = mat.max_concentration;
   const double c_last = y[base + 2 + nr_ - 1];
-  const double j_faradaic = y[base + 1] - b.electrode->double_layer_capacitance * yp[base];
-  const double flux = j_faradaic * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
+  // The half-volume extrapolation to the surface uses the total interfacial current j, not the
+  // faradaic part j - C_dl d(dphi)/dt: the two differ only while the double layer charges (time
+  // constant R_ct C_dl, milliseconds), and a residual that depends on y' through the OCP and the
+  // exchange current made IDA's Newton iteration fail over and over with double layers
+  // (docs/theory/p2d.md, numerics). The particle itself receives the faradaic flux exactly.
+  const double flux = y[base + 1] * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
   const double d = b.diffusivity(c_last / c_max);
   return c_last - flux * 0.5 * cls.dr / d;
 }
@@ -252,7 +255,7 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
         const double dphi = y[base];
         const double j_total = y[base + 1];
         const double j_faradaic = j_total - cdl * yp[base];
-        const double c_surf = surface_concentration(b, k, base, y, yp);
+        const double c_surf = surface_concentration(b, k, base, y);
         const double sto = c_surf / c_max;
         const double cs_clamped = std::clamp(c_surf, 1e-9 * c_max, (1.0 - 1e-9) * c_max);
         const double u = mat.open_circuit_potential(sto);
@@ -411,7 +414,7 @@ numerics::SparsityPattern P2dModel::sparsity() const {
   return numerics::make_sparsity_pattern(n_, e);
 }
 
-void P2dModel::events(double /*t*/, std::span<const double> y, std::span<const double> yp,
+void P2dModel::events(double /*t*/, std::span<const double> y, std::span<const double> /*yp*/,
                       std::span<double> g) const {
   const double v = voltage(y);
   g[0] = v - limits_.lower_voltage;
@@ -424,7 +427,7 @@ void P2dModel::events(double /*t*/, std::span<const double> y, std::span<const d
     for (int i = b.first; i < b.first + b.cells; ++i) {
       for (std::size_t k = 0; k < b.classes.size(); ++k) {
         const double sto =
-            surface_concentration(b, k, class_index(i, k), y, yp) / mat.max_concentration;
+            surface_concentration(b, k, class_index(i, k), y) / mat.max_concentration;
         // A margin keeps the kinetics away from c_s = 0 or c_max, where i0 vanishes and a following
         // rest would have no consistent state.
         low = std::min(low, sto - std::max(mat.min_stoichiometry, 1e-3));
@@ -513,7 +516,6 @@ double P2dModel::lithium_in_electrolyte(std::span<const double> y) const {
 Profile P2dModel::profile(double t, std::span<const double> y) const {
   Profile pr;
   pr.time = t;
-  const std::vector<double> zero_yp(n_, 0.0);
   for (int i = 0; i < cells_; ++i) {
     pr.x.push_back(x_[i]);
     pr.electrolyte_potential.push_back(y[offset_[i]]);
@@ -530,7 +532,7 @@ Profile P2dModel::profile(double t, std::span<const double> y) const {
     const double c_max = b.electrode->material.max_concentration;
     const int base = class_index(i, 0);
     pr.solid_potential.push_back(y[phi_s_index(i)]);
-    pr.surface_stoichiometry.push_back(surface_concentration(b, 0, base, y, zero_yp) / c_max);
+    pr.surface_stoichiometry.push_back(surface_concentration(b, 0, base, y) / c_max);
     const auto& cls = b.classes[0];
     double moles = 0.0;
     for (int m = 0; m < nr_; ++m) moles += cls.shell_volume[m] * y[base + 2 + m];
@@ -541,12 +543,11 @@ Profile P2dModel::profile(double t, std::span<const double> y) const {
 }
 
 std::pair<double, double> P2dModel::positive_surface_range(std::span<const double> y) const {
-  const std::vector<double> zero_yp(n_, 0.0);
   const Block& b = blocks_.back();
   double lo = 1e300, hi = -1e300;
   for (int i = b.first; i < b.first + b.cells; ++i) {
     for (std::size_t k = 0; k < b.classes.size(); ++k) {
-      const double s = surface_concentration(b, k, class_index(i, k), y, zero_yp) /
+      const double s = surface_concentration(b, k, class_index(i, k), y) /
                        b.electrode->material.max_concentration;
       lo = std::min(lo, s);
       hi = std::max(hi, s);

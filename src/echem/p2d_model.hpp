@@ -126,8 +126,7 @@ class P2dModel final : public numerics::DaeSystem {
   /// i0 [exp(alpha_a f eta) - exp(-alpha_c f eta)] [A/m^2].
   [[nodiscard]] double butler_volmer(double i0, double alpha_a, double alpha_c, double eta) const;
   [[nodiscard]] double surface_concentration(const Block& b, std::size_t k, int base,
-                                             std::span<const double> y,
-                                             std::span<const double> yp) const;
+                                             std::span<const double> y) const;
 };
 
 }  // namespace cathodelab::echem::detail
