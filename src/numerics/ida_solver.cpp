@@ -37,6 +37,8 @@ struct IdaSolver::Impl {
   int colour_count = 0;
   std::vector<double> y_perturbed, yp_perturbed, f_perturbed, increment;
   std::vector<double> analytic_values;
+  std::vector<char> differential;     ///< per unknown: appears with y'
+  bool in_initial_condition = false;  ///< inside IDACalcIC (see jacobian_callback)
   bool events_enabled = true;
   bool initialized = false;
   std::string last_error;
@@ -425,6 +427,12 @@ int jacobian_callback(realtype t, realtype cj, N_Vector y, N_Vector yp, N_Vector
 
   // Coloured finite differences of G(y) = F(t, y, y' + c_j (y - y_current)): perturbing y_j by
   // delta and y'_j by c_j delta gives column j of dF/dy + c_j dF/dy' in one evaluation.
+  // Inside IDACalcIC the unknowns of a differential component are y'_j alone (y_j is held), so its
+  // column there is c_j dF/dy'_j without dF/dy_j: IDA's own matrix keeps dF/dy_j, which is only
+  // harmless when c_j dF/dy' dominates. It does not for a salt balance scaled by the volume width
+  // (porosity h c' against conductance terms in the charge rows), and consistent initialization of
+  // a cell with double layers on both electrodes failed for that reason.
+  const bool hold_differential_y = impl->in_initial_condition;
   const auto y0 = view(y, n);
   const auto yp0 = view(yp, n);
   const auto f0 = view(r, n);
@@ -445,7 +453,8 @@ int jacobian_callback(realtype t, realtype cj, N_Vector y, N_Vector yp, N_Vector
     std::copy(yp0.begin(), yp0.end(), impl->yp_perturbed.begin());
     for (std::size_t j = 0; j < n; ++j) {
       if (impl->colour[j] != c) continue;
-      impl->y_perturbed[j] += impl->increment[j];
+      if (!(hold_differential_y && impl->differential[j] != 0))
+        impl->y_perturbed[j] += impl->increment[j];
       impl->yp_perturbed[j] += cj * impl->increment[j];
     }
     impl->system->residual(t, impl->y_perturbed, impl->yp_perturbed, impl->f_perturbed);
@@ -505,6 +514,7 @@ IdaSolver::IdaSolver(const DaeSystem& system, IdaOptions options)
   CATHODELAB_REQUIRE(mask.size() == s.n, "differential_mask must have one entry per unknown");
   auto id = view_mut(s.id, s.n);
   for (std::size_t i = 0; i < s.n; ++i) id[i] = mask[i] ? 1.0 : 0.0;
+  s.differential.assign(mask.begin(), mask.end());
 
   s.pattern = system.sparsity();
   CATHODELAB_REQUIRE(s.pattern.n == s.n && s.pattern.column_start.size() == s.n + 1,
@@ -583,7 +593,9 @@ void IdaSolver::make_consistent(double t_next) {
   Impl& s = *impl_;
   const auto start = std::chrono::steady_clock::now();
   s.last_error.clear();
+  s.in_initial_condition = true;
   const int flag = IDACalcIC(s.ida, IDA_YA_YDP_INIT, t_next);
+  s.in_initial_condition = false;
   s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (flag < 0) s.fail("consistent initialization (IDACalcIC)", flag);
   double t0 = 0.0;
