@@ -21,11 +21,19 @@
 //    -Im Z -> 1/(w C_int).
 // 7. Spatial convergence: volumes of equal width with cell-centred two-point fluxes are second
 //    order; the observed order from three meshes (N, 2N, 4N) must be close to 2.
+// 8. Double layers: at rest no current flows, so the double-layer potentials equal the OCPs and V
+//    is the OCV whatever C_dl. Under a constant current the double layer carries current only
+//    while its potential moves: C_dl d(dphi)/dt, with dphi following U(x_surf) at |dU/dt| ~ 1e-4
+//    V/s, i.e. ~2e-5 A/m^2 of ~1 A/m^2 for C_dl = 0.2 F/m^2, plus the charge C_dl a L dV stored
+//    at the start. Both are below 1e-4 of the discharge, so capacity and voltage curve must agree
+//    with the cell without double layers to well within 1e-3 relative and a few mV.
 #include "cathodelab/echem/simulate.hpp"
+#include "cathodelab/io/cell_parameters_reader.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <numbers>
 
 namespace cathodelab::echem {
@@ -221,6 +229,51 @@ TEST(EchemP2d, ThroughThicknessDiscretizationIsSecondOrder) {
   const double order = std::log2(std::abs(v1 - v2) / std::abs(v2 - v3));
   EXPECT_GT(order, 1.7) << v1 << " " << v2 << " " << v3;
   EXPECT_LT(order, 2.3) << v1 << " " << v2 << " " << v3;
+}
+
+// The shipped Chen2020 full cell (porous graphite negative, binary electrolyte) with PyBaMM's
+// 0.2 F/m^2 double layers on both electrodes: the case whose consistent initialization failed.
+CellParameters chen2020(double double_layer) {
+  auto p = io::read_cell_parameters(std::filesystem::path(CATHODELAB_SOURCE_DIR) / "data" /
+                                    "parameters" / "Chen2020.toml");
+  p.negative.double_layer_capacitance = double_layer;
+  p.positive.double_layer_capacitance = double_layer;
+  return p;
+}
+
+TEST(EchemP2d, DoubleLayersOnBothPorousElectrodesInitializeAndBarelyChangeADischarge) {
+  SimulationOptions o;
+  o.mesh = {.negative = 10, .separator = 5, .positive = 10, .particle = 10};
+  const auto e = parse_experiment("Rest for 10 minutes; Discharge at 1C until 2.5 V");
+  const auto p = chen2020(0.2);
+  const auto with = simulate(p, e, o);
+  const auto without = simulate(chen2020(0.0), e, o);
+  ASSERT_FALSE(with.failure) << with.failure->reason;
+  ASSERT_FALSE(without.failure) << without.failure->reason;
+  const double ocv = p.positive.material.open_circuit_potential(p.positive.initial_stoichiometry) -
+                     p.negative.material.open_circuit_potential(p.negative.initial_stoichiometry);
+  for (std::size_t i = 0; i < with.timeseries.time.size(); ++i) {
+    if (with.timeseries.step[i] != 0) break;
+    EXPECT_NEAR(with.timeseries.voltage[i], ocv, 1e-9) << "rest row " << i;
+  }
+  ASSERT_EQ(with.steps.size(), 2U);
+  EXPECT_NEAR(with.steps[1].capacity / without.steps[1].capacity, 1.0, 1e-3);
+  // Voltage at matched times during the discharge (linear interpolation of each curve).
+  auto voltage_at = [](const CellResult& r, double t) {
+    const auto& ts = r.timeseries;
+    for (std::size_t i = 1; i < ts.time.size(); ++i) {
+      if (ts.step[i] == 1 && ts.time[i] >= t && ts.time[i - 1] < t) {
+        const double w = (t - ts.time[i - 1]) / (ts.time[i] - ts.time[i - 1]);
+        return (1.0 - w) * ts.voltage[i - 1] + w * ts.voltage[i];
+      }
+    }
+    return -1.0;
+  };
+  const double start = with.steps[1].start_time;
+  for (double dt : {60.0, 600.0, 1200.0, 1800.0, 2400.0}) {
+    if (start + dt > without.steps[1].start_time + without.steps[1].duration - 60.0) break;
+    EXPECT_NEAR(voltage_at(with, start + dt), voltage_at(without, start + dt), 3e-3) << dt;
+  }
 }
 
 TEST(EchemP2d, TimeErrorFollowsTheTolerance) {
