@@ -67,6 +67,8 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
         const double r_out = (m + 1) * k.dr;
         k.shell_volume.push_back((r_out * r_out * r_out - r_in * r_in * r_in) / 3.0);
         k.face_area.push_back(r_out * r_out);
+        k.inverse_shell_volume.push_back(1.0 / k.shell_volume.back());
+        k.face_area_over_dr.push_back(r_out * r_out / k.dr);
       }
       b.classes.push_back(std::move(k));
     }
@@ -123,17 +125,20 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
 }
 
 double P2dModel::surface_concentration(const Block& b, std::size_t k, int base,
-                                       std::span<const double> y) const {
+                                       std::span<const double> y,
+                                       double double_layer_current) const {
   const auto& cls = b.classes[k];
   const auto& mat = b.electrode->material;
   const double c_max = mat.max_concentration;
   const double c_last = y[base + 2 + nr_ - 1];
-  // The half-volume extrapolation to the surface uses the total interfacial current j, not the
-  // faradaic part j - C_dl d(dphi)/dt: the two differ only while the double layer charges (time
-  // constant R_ct C_dl, milliseconds), and a residual that depends on y' through the OCP and the
-  // exchange current made IDA's Newton iteration fail over and over with double layers
-  // (docs/theory/p2d.md, numerics). The particle itself receives the faradaic flux exactly.
-  const double flux = y[base + 1] * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
+  // Time stepping extrapolates to the surface with the total interfacial current j (the caller
+  // passes no double-layer current), not the faradaic part j - C_dl d(dphi)/dt: the two differ
+  // only while the double layer charges (time constant R_ct C_dl, milliseconds), and a residual
+  // that depends on y' through the OCP and the exchange current made IDA's Newton iteration fail
+  // over and over with double layers (docs/theory/p2d.md, section 3a). The particle itself
+  // receives the faradaic flux exactly; the impedance uses the faradaic flux here too.
+  const double j_faradaic = y[base + 1] - double_layer_current;
+  const double flux = j_faradaic * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
   const double d = b.diffusivity(c_last / c_max);
   return c_last - flux * 0.5 * cls.dr / d;
 }
@@ -255,7 +260,8 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
         const double dphi = y[base];
         const double j_total = y[base + 1];
         const double j_faradaic = j_total - cdl * yp[base];
-        const double c_surf = surface_concentration(b, k, base, y);
+        const double c_surf =
+            surface_concentration(b, k, base, y, faradaic_surface_flux_ ? cdl * yp[base] : 0.0);
         const double sto = c_surf / c_max;
         const double cs_clamped = std::clamp(c_surf, 1e-9 * c_max, (1.0 - 1e-9) * c_max);
         const double u = mat.open_circuit_potential(sto);
@@ -266,20 +272,22 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
         source_charge += cls.area * j_total;
         source_li += cls.area * j_faradaic / faraday_constant;
         // Particle shells: dc/dt + (r_out^2 F_out - r_in^2 F_in) / V = 0, F outward flux.
+        // Reciprocals precomputed (Block::Class): divisions were half of the residual's time.
         const int c0i = base + 2;
+        const double half_inv_cmax = 0.5 / c_max;
         double flux_in = 0.0;  // r^2 * F at the inner face
-        for (int m = 0; m < nr_; ++m) {
-          double flux_out = 0.0;
-          if (m + 1 < nr_) {
-            const double c_mid = 0.5 * (y[c0i + m] + y[c0i + m + 1]);
-            const double d = b.diffusivity(c_mid / c_max);
-            flux_out = -cls.face_area[m] * d * (y[c0i + m + 1] - y[c0i + m]) / cls.dr;
-          } else {
-            flux_out = cls.face_area[m] * j_faradaic * cls.area_scale / faraday_constant;
-          }
-          out[c0i + m] = yp[c0i + m] + (flux_out - flux_in) / cls.shell_volume[m];
+        for (int m = 0; m + 1 < nr_; ++m) {
+          const double c_in = y[c0i + m];
+          const double c_out = y[c0i + m + 1];
+          const double d = b.diffusivity((c_in + c_out) * half_inv_cmax);
+          const double flux_out = -cls.face_area_over_dr[m] * d * (c_out - c_in);
+          out[c0i + m] = yp[c0i + m] + (flux_out - flux_in) * cls.inverse_shell_volume[m];
           flux_in = flux_out;
         }
+        const double surface_flux =
+            cls.face_area[nr_ - 1] * j_faradaic * cls.area_scale / faraday_constant;
+        out[c0i + nr_ - 1] =
+            yp[c0i + nr_ - 1] + (surface_flux - flux_in) * cls.inverse_shell_volume[nr_ - 1];
       }
       // Solid charge: i_s,right - i_s,left + h sum a j = 0.
       const double g = b.sigma / b.h;

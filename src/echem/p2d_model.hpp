@@ -42,6 +42,7 @@ struct Block {  // a porous electrode
     double radius = 0.0, eps = 0.0, area = 0.0, area_scale = 1.0;
     double dr = 0.0;
     std::vector<double> shell_volume, face_area;  // normalized by nothing (r^3/3, r^2)
+    std::vector<double> inverse_shell_volume, face_area_over_dr;  // 3/(r_o^3 - r_i^3), r_o^2/dr
   };
   std::vector<Class> classes;
   double i0_factor = 0.0;    ///< m times Arrhenius
@@ -79,6 +80,10 @@ class P2dModel final : public numerics::DaeSystem {
 
   void set_control(const Control& c) { control_ = c; }
   void set_limits(const Limits& l) { limits_ = l; }
+  /// true: the kinetics see the surface concentration of the faradaic flux j - C_dl d(dphi)/dt
+  /// (exact; for the small-signal impedance); false (default): of the total interfacial current j,
+  /// which keeps the residual's nonlinear terms free of y' for time stepping (docs/theory/p2d.md).
+  void set_faradaic_surface_flux(bool exact) { faradaic_surface_flux_ = exact; }
   [[nodiscard]] const Control& control() const { return control_; }
 
   [[nodiscard]] std::vector<double> initial_state() const;
@@ -125,8 +130,11 @@ class P2dModel final : public numerics::DaeSystem {
   [[nodiscard]] double exchange_current(const Block& b, double c_e, double c_s) const;
   /// i0 [exp(alpha_a f eta) - exp(-alpha_c f eta)] [A/m^2].
   [[nodiscard]] double butler_volmer(double i0, double alpha_a, double alpha_c, double eta) const;
+  /// [mol/m^3] from the last shell and the interfacial current minus double_layer_current [A/m^2].
   [[nodiscard]] double surface_concentration(const Block& b, std::size_t k, int base,
-                                             std::span<const double> y) const;
+                                             std::span<const double> y,
+                                             double double_layer_current = 0.0) const;
+  bool faradaic_surface_flux_ = false;
 };
 
 }  // namespace cathodelab::echem::detail

@@ -343,6 +343,7 @@ ImpedanceSpectrum impedance(const CellParameters& parameters, const ImpedanceOpt
   P2dModel& model = runner.model();
   const auto y = runner.y();
   const auto yp = runner.yp();
+  model.set_faradaic_surface_flux(true);  // linear solve, no Newton: the exact surface flux
   const auto lin = numerics::linearize(model, 0.0, y, yp);
   // Input: the applied current density enters only through the control row I - I_set = 0, so
   // dF/dI_set = -e_I and the response to dI_set = 1 solves (i w M + J) x = e_I.
