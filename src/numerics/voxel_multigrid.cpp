@@ -38,7 +38,7 @@ constexpr double kStallRatio = 0.9;
 /// Symmetric Gauss-Seidel sweeps (each way) on a coarsest graph level too large for Cholesky.
 constexpr int kCoarsestSweeps = 8;
 /// [byte] per fine cell held by the split hierarchy, upper estimate (see bytes_for_split).
-constexpr std::size_t kSplitBytesPerCell = 12;
+constexpr std::size_t kSplitBytesPerCell = 14;
 
 Dims coarsened(const Dims& d) {
   return Dims{(d.nx + 1) / 2, (d.ny + 1) / 2, (d.nz + 1) / 2};

@@ -22,7 +22,7 @@
 //  - Site percolation on the simple cubic lattice: threshold p_c = 0.3116 (Stauffer & Aharony); the
 //    fraction of random images that span is near 0 well below p_c and near 1 well above it.
 //  - Multigrid: CG iterations stay bounded as the grid doubles, and contrasts of 1e4 and 1e6 in one
-//    image need about as many iterations as a uniform medium.
+//    image need at most about 3 times as many iterations as a uniform medium.
 #include "cathodelab/core/rng.hpp"
 #include "cathodelab/transport/effective_conductivity.hpp"
 
@@ -234,7 +234,8 @@ TEST(TransportMultigrid, HighContrastConvergesToTheRightAnswer) {
   }
   std::printf("CG iterations at contrast 1, 1e4, 1e6: %d %d %d\n", iterations[0], iterations[1],
               iterations[2]);
-  // Not flat yet (see docs/theory/transport.md, "Contrast"): a guard against regressions.
-  EXPECT_LE(iterations[1], 300);
-  EXPECT_LE(iterations[2], 300);
+  // The split (operator-dependent) coarsening keeps high contrast within ~3x of a uniform medium
+  // (the structured coarsening needed 120 and 223 here; docs/theory/transport.md, "Contrast").
+  EXPECT_LE(iterations[1], 3 * iterations[0] + 3);
+  EXPECT_LE(iterations[2], 3 * iterations[0] + 3);
 }

@@ -121,3 +121,89 @@ TEST(VoxelMultigrid, PcgAgreesWithPlainCgAndConvergesFast) {
   const auto flows = nm::dirichlet_flows(p.laplacian, x, 1.0, 0.0);
   EXPECT_NEAR(flows.into_low, flows.out_high, 1e-7 * flows.into_low);
 }
+
+namespace {
+
+/// Labels 1 (conductance 1) and 2 (conductance 1/contrast); harmonic means between them.
+nm::VoxelLaplacian two_material_laplacian(const std::vector<std::uint8_t>& labels, std::size_t nx,
+                                          std::size_t ny, std::size_t nz, double contrast) {
+  const double s2 = 1.0 / contrast;
+  const auto g12 = static_cast<float>(2.0 * s2 / (1.0 + s2));
+  nm::VoxelLaplacian l;
+  l.shape = {nx, ny, nz};
+  l.labels = labels;
+  l.pair_conductance = {0, 0, 0, 0, 1.0F, g12, 0, g12, static_cast<float>(s2)};
+  l.boundary_conductance = {0.0F, 2.0F, static_cast<float>(2.0 * s2)};
+  return l;
+}
+
+}  // namespace
+
+TEST(VoxelMultigridSplit, ABlockWithTwoMaterialsGivesTwoCoarseUnknowns) {
+  // 4x2x2 cells, x even = good, x odd = poor (contrast 1e6): each of the two 2x2x2 blocks holds one
+  // good and one poor slab, joined only by weak faces.
+  const std::size_t nx = 4, ny = 2, nz = 2;
+  std::vector<std::uint8_t> labels(nx * ny * nz);
+  for (std::size_t c = 0; c < labels.size(); ++c) labels[c] = (c % nx) % 2 == 0 ? 1 : 2;
+  const auto l = two_material_laplacian(labels, nx, ny, nz, 1e6);
+  const nm::VoxelMultigrid split(l, {.coarsest_cells = 2});
+  EXPECT_TRUE(split.split_coarsening());  // chosen automatically from the contrast
+  EXPECT_GT(split.contrast(), 1e5);
+  ASSERT_GE(split.level_sizes().size(), 2U);
+  EXPECT_EQ(split.level_sizes()[1], 4U);
+  const nm::VoxelMultigrid structured(
+      l, {.coarsest_cells = 2, .coarsening = nm::VoxelCoarsening::structured});
+  EXPECT_FALSE(structured.split_coarsening());
+  EXPECT_EQ(structured.level_sizes()[1], 2U);
+  // Uniform material: one component per block, the same coarse grid as the structured path.
+  const std::vector<std::uint8_t> uniform(labels.size(), 1);
+  const auto u = two_material_laplacian(uniform, nx, ny, nz, 1e6);
+  const nm::VoxelMultigrid forced(u,
+                                  {.coarsest_cells = 2, .coarsening = nm::VoxelCoarsening::split});
+  EXPECT_EQ(forced.level_sizes()[1], 2U);
+}
+
+TEST(VoxelMultigridSplit, VCycleIsSymmetricPositiveDefiniteAtHighContrast) {
+  const std::size_t nx = 20, ny = 18, nz = 22;
+  std::vector<std::uint8_t> labels(nx * ny * nz);
+  std::mt19937 gen(12);
+  for (auto& v : labels) v = static_cast<std::uint8_t>(1 + gen() % 2);
+  const auto l = two_material_laplacian(labels, nx, ny, nz, 1e6);
+  const nm::VoxelMultigrid m(l, {.coarsest_cells = 64});
+  ASSERT_TRUE(m.split_coarsening());
+  EXPECT_GE(m.levels(), 3);
+  const auto u = random_vector(labels, 5), v = random_vector(labels, 6);
+  std::vector<double> mu(u.size()), mv(v.size());
+  m.apply(u, mu);
+  m.apply(v, mv);
+  EXPECT_NEAR(dot(v, mu), dot(u, mv), 1e-5 * std::sqrt(dot(u, mu) * dot(v, mv)));
+  EXPECT_GT(dot(u, mu), 0.0);
+  EXPECT_GT(dot(v, mv), 0.0);
+}
+
+TEST(VoxelMultigridSplit, SeriesSlabsWithContrastOneMillionAreExact) {
+  // Layers along z alternate in pairs good, good, poor, poor, ...: every column is the same series
+  // of resistances, flow = nx ny / (1/g_low + sum 1/g_faces + 1/g_high), exact for the scheme.
+  const std::size_t nx = 12, ny = 10, nz = 24;
+  const double contrast = 1e6;
+  std::vector<std::uint8_t> labels(nx * ny * nz);
+  for (std::size_t c = 0; c < labels.size(); ++c) labels[c] = (c / (nx * ny)) % 4 < 2 ? 1 : 2;
+  const auto l = two_material_laplacian(labels, nx, ny, nz, contrast);
+  auto layer = [&](std::size_t k) { return labels[k * nx * ny]; };
+  double resistance =
+      1.0 / l.boundary_conductance[layer(0)] + 1.0 / l.boundary_conductance[layer(nz - 1)];
+  for (std::size_t k = 1; k < nz; ++k)
+    resistance += 1.0 / static_cast<double>(l.pair_conductance[3 * layer(k - 1) + layer(k)]);
+  const double exact = static_cast<double>(nx * ny) / resistance;
+  const nm::VoxelMultigrid m(l, {.coarsest_cells = 8});
+  ASSERT_TRUE(m.split_coarsening());
+  std::vector<double> x(labels.size(), 0.0);
+  const auto stats = nm::voxel_pcg(l, m, 1.0, 0.0, x, {.rtol = 1e-12});
+  EXPECT_TRUE(stats.converged) << stats.message;
+  EXPECT_LT(stats.iterations, 25);
+  // The residual is relative to b (order 1 on the driven layers) while the flow is 1e-5: rtol 1e-12
+  // bounds the flow error by ~1e-11, i.e. 1e-6 of it; 1e-5 leaves a margin.
+  const auto flows = nm::dirichlet_flows(l, x, 1.0, 0.0);
+  EXPECT_NEAR(flows.into_low, exact, 1e-5 * exact);
+  EXPECT_NEAR(flows.out_high, exact, 1e-5 * exact);
+}
