@@ -264,7 +264,9 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
             surface_concentration(b, k, base, y, faradaic_surface_flux_ ? cdl * yp[base] : 0.0);
         const double sto = c_surf / c_max;
         const double cs_clamped = std::clamp(c_surf, 1e-9 * c_max, (1.0 - 1e-9) * c_max);
-        const double u = mat.open_circuit_potential(sto);
+        // A trial iterate may put the extrapolated surface outside [0, 1], where an OCP formula
+        // (exponential terms) can overflow; converged states stay inside (stoichiometry guards).
+        const double u = mat.open_circuit_potential(std::clamp(sto, 0.0, 1.0));
         const double i0 = exchange_current(b, c_e, cs_clamped);
         const double i_bv = butler_volmer(i0, mat.alpha_anodic, mat.alpha_cathodic, dphi - u);
         out[base] = j_faradaic - i_bv;
