@@ -4,6 +4,11 @@
 // differential values) and root finding, so that an integration ends exactly where an event
 // function crosses zero. SUNDIALS types never appear here.
 //
+// Two implementation choices matter for speed and robustness (docs/theory/p2d.md, section 3a):
+// the serial vector kernels IDA calls are the solver's own, compiled with the project's flags (the
+// distribution's SUNDIALS is built without optimization); and consistent initialization first uses
+// the exact matrix of that problem (differential columns c_j dF/dy' only), then IDA's own.
+//
 // Failures (too many steps, repeated error-test or convergence failures, a non-finite residual)
 // throw core::NumericalError carrying the statistics gathered so far; the last accepted state stays
 // readable, so callers keep everything computed before a failure.
