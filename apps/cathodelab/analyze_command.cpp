@@ -380,8 +380,13 @@ void run_analyze(const AnalyzeArgs& args) {
   record.phases = phase_records;
   record.morphology = &morphology;
 
+  std::optional<std::string> failed_solve;
+  core::SolveStats failed_stats;
   if (!args.no_transport) {
-    const transport::ConductivityOptions solve_options{.relative_tolerance = args.tolerance};
+    // A solve that fails does not stop the others: everything computed is written first, and
+    // the failure is reported (exit 2) after analysis.json is on disk.
+    const transport::ConductivityOptions solve_options{.relative_tolerance = args.tolerance,
+                                                       .throw_on_failure = false};
     for (const Network network : {Network::ionic, Network::electronic}) {
       const auto& sigma = network == Network::ionic ? sigma_ion : sigma_el;
       const auto& net = network == Network::ionic ? morphology.ionic : morphology.electronic;
@@ -399,6 +404,12 @@ void run_analyze(const AnalyzeArgs& args) {
                                      "xyz"[static_cast<int>(axis)]));
           entry.result =
               transport::effective_conductivity(structure.labels(), sigma, axis, solve_options);
+          if (!entry.result.stats.converged && !failed_solve) {
+            failed_solve =
+                fmt::format("the {} effective-conductivity solve along {} did not converge",
+                            microstructure::network_name(network), "xyz"[static_cast<int>(axis)]);
+            failed_stats = entry.result.stats;
+          }
         }
         record.transport.push_back(entry);
       }
@@ -410,6 +421,9 @@ void run_analyze(const AnalyzeArgs& args) {
   record.provenance = io::collect_provenance(0);
   const auto path = io::write_analysis(args.out, record);
   core::log_info("wrote " + path.string());
+  if (failed_solve)
+    throw core::NumericalError(*failed_solve + "; every other result is in " + path.string(),
+                               failed_stats);
 }
 
 void setup_analyze(CLI::App& parent) {

@@ -69,6 +69,7 @@ ordered_json network_json(const microstructure::NetworkMorphology& net,
       a["Relative residual"] = number(r.stats.residual);
       a["Solve time [s]"] = number(r.stats.seconds);
       a["Method"] = r.stats.method;
+      a["Solver message"] = r.stats.message;
     }
     j[axis_name(axis)] = a;
   }

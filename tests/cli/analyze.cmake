@@ -118,3 +118,11 @@ add_test(NAME cli.analyze.build_folder
     ${CATHODELAB_EXE} ${PROJECT_SOURCE_DIR}/examples/02_ncm811_lpscl_vgcf/recipe.toml
     ${ANALYZE_OUT}/built ${ANALYZE_OUT}/built_analysis)
 set_tests_properties(cli.analyze.build_folder PROPERTIES LABELS cli)
+
+# A solve that cannot reach its tolerance (1e-30 is below double precision) is reported with exit 2
+# and its statistics, after everything computed (networks, particles, the other solves) is written.
+add_test(NAME cli.analyze.failed_solve_keeps_results
+  COMMAND bash -c "out=$(\"$0\" analyze \"$1\" --voxel-size '0.5 um' --phase 0=pore --phase 1=Li6PS5Cl --phase 2=NCM811 --axes z --tolerance 1e-30 --out \"$2\" 2>&1); code=$?; printf '%s\\n' \"$out\"; [ $code -eq 2 ] && printf '%s' \"$out\" | grep -q 'did not converge.*every other result is in' && grep -q '\"Converged\": false' \"$2/analysis.json\" && grep -q '\"Particle count\"' \"$2/analysis.json\""
+    ${CATHODELAB_EXE} ${ANALYZE_OUT}/small.npy ${ANALYZE_OUT}/failed)
+set_tests_properties(cli.analyze.failed_solve_keeps_results
+  PROPERTIES FIXTURES_REQUIRED analyze_image LABELS cli)
