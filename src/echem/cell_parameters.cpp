@@ -93,6 +93,20 @@ void validate_electrode(const PorousElectrode& e, const std::string& key) {
                     e.initial_stoichiometry, m.min_stoichiometry, m.max_stoichiometry),
         key + ".initial_stoichiometry", "give a value inside the OCP table range");
   }
+  // A table clamps outside its x range: a state there would run on a made-up constant OCP or D.
+  auto require_inside_table = [&](double lower, double upper, const char* what) {
+    if (!std::isfinite(lower) && !std::isfinite(upper)) return;
+    if (e.initial_stoichiometry >= lower && e.initial_stoichiometry <= upper) return;
+    throw core::InputError(
+        fmt::format("initial stoichiometry {} lies outside the {} table's range [{}, {}]",
+                    e.initial_stoichiometry, what, lower, upper),
+        key + ".initial_stoichiometry",
+        fmt::format("give an initial_stoichiometry inside [{}, {}] or extend the {} table to "
+                    "cover {}",
+                    lower, upper, what, e.initial_stoichiometry));
+  };
+  require_inside_table(m.open_circuit_potential.lower(), m.open_circuit_potential.upper(), "OCP");
+  require_inside_table(m.diffusivity.lower(), m.diffusivity.upper(), "diffusivity");
   const double u = m.open_circuit_potential(e.initial_stoichiometry);
   const double d = m.diffusivity(e.initial_stoichiometry, 298.15);
   if (!std::isfinite(u) || !std::isfinite(d) || !(d > 0.0)) {

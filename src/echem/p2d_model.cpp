@@ -3,8 +3,11 @@
 
 #include "cathodelab/core/error.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace cathodelab::echem::detail {
@@ -447,6 +450,88 @@ void P2dModel::events(double /*t*/, std::span<const double> y, std::span<const d
   }
   g[3] = limits_.guard_emptied ? low : 1.0;
   g[4] = limits_.guard_filled ? high : 1.0;
+  g[5] = limits_.guard_table ? std::min(table_margin(y), 1.0) : 1.0;
+}
+
+namespace {
+
+/// The tightest table range of a material: OCP and diffusivity domains intersected, with the
+/// name of the table that sets each end.
+struct TableRange {
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+  const char* lower_name = "";
+  const char* upper_name = "";
+  double lower_shown_upper = 0.0;  // the other end of the table that sets `lower`
+  double upper_shown_lower = 0.0;
+};
+
+TableRange table_range(const ActiveMaterial& m) {
+  TableRange r;
+  auto take = [&r](double lo, double hi, const char* name) {
+    if (lo > r.lower) {
+      r.lower = lo;
+      r.lower_name = name;
+      r.lower_shown_upper = hi;
+    }
+    if (hi < r.upper) {
+      r.upper = hi;
+      r.upper_name = name;
+      r.upper_shown_lower = lo;
+    }
+  };
+  take(m.open_circuit_potential.lower(), m.open_circuit_potential.upper(), "OCP");
+  take(m.diffusivity.lower(), m.diffusivity.upper(), "diffusivity");
+  return r;
+}
+
+}  // namespace
+
+double P2dModel::table_margin(std::span<const double> y) const {
+  double margin = std::numeric_limits<double>::infinity();
+  for (const Block& b : blocks_) {
+    const auto& mat = b.electrode->material;
+    const TableRange range = table_range(mat);
+    if (!std::isfinite(range.lower) && !std::isfinite(range.upper)) continue;
+    for (int i = b.first; i < b.first + b.cells; ++i) {
+      for (std::size_t k = 0; k < b.classes.size(); ++k) {
+        const double sto =
+            surface_concentration(b, k, class_index(i, k), y) / mat.max_concentration;
+        margin = std::min({margin, sto - range.lower, range.upper - sto});
+      }
+    }
+  }
+  return margin;
+}
+
+std::string P2dModel::table_exit_description(std::span<const double> y) const {
+  double margin = std::numeric_limits<double>::infinity();
+  std::string text;
+  for (const Block& b : blocks_) {
+    const auto& mat = b.electrode->material;
+    const TableRange range = table_range(mat);
+    if (!std::isfinite(range.lower) && !std::isfinite(range.upper)) continue;
+    const char* electrode = b.is_positive ? "positive" : "negative";
+    for (int i = b.first; i < b.first + b.cells; ++i) {
+      for (std::size_t k = 0; k < b.classes.size(); ++k) {
+        const double sto =
+            surface_concentration(b, k, class_index(i, k), y) / mat.max_concentration;
+        if (sto - range.lower < margin) {
+          margin = sto - range.lower;
+          text = fmt::format(
+              "surface stoichiometry {:.4f} of the {} electrode left the {} table [{:.4g}, {:.4g}]",
+              sto, electrode, range.lower_name, range.lower, range.lower_shown_upper);
+        }
+        if (range.upper - sto < margin) {
+          margin = range.upper - sto;
+          text = fmt::format(
+              "surface stoichiometry {:.4f} of the {} electrode left the {} table [{:.4g}, {:.4g}]",
+              sto, electrode, range.upper_name, range.upper_shown_lower, range.upper);
+        }
+      }
+    }
+  }
+  return text;
 }
 
 std::vector<double> P2dModel::initial_state() const {

@@ -10,6 +10,7 @@
 #include "cathodelab/numerics/dae_system.hpp"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace cathodelab::echem::detail {
@@ -29,6 +30,9 @@ struct Limits {
   double min_current = -1.0;      ///< [A/m^2] |I| below ends the step; < 0 disabled
   bool guard_emptied = true;      ///< end the step when a particle surface empties
   bool guard_filled = true;       ///< end the step when a particle surface fills
+  /// End the step (as a failure) when a particle surface leaves the x range of a tabulated OCP or
+  /// diffusivity, where the table would clamp.
+  bool guard_table = true;
 };
 
 struct Block {  // a porous electrode
@@ -72,9 +76,13 @@ class P2dModel final : public numerics::DaeSystem {
                 std::span<double> out) const override;
   [[nodiscard]] std::vector<bool> differential_mask() const override;
   [[nodiscard]] numerics::SparsityPattern sparsity() const override;
-  [[nodiscard]] std::size_t event_count() const override { return 5; }
+  /// Events: 0 lower voltage, 1 upper voltage, 2 current, 3 surface emptied (window), 4 surface
+  /// filled (window), 5 a surface left a table's x range.
+  [[nodiscard]] std::size_t event_count() const override { return 6; }
   /// Every event function is positive while the state is admissible: only falling crossings count.
-  [[nodiscard]] std::vector<int> event_directions() const override { return {-1, -1, -1, -1, -1}; }
+  [[nodiscard]] std::vector<int> event_directions() const override {
+    return {-1, -1, -1, -1, -1, -1};
+  }
   void events(double t, std::span<const double> y, std::span<const double> yp,
               std::span<double> g) const override;
 
@@ -103,6 +111,12 @@ class P2dModel final : public numerics::DaeSystem {
   /// Surface stoichiometry extremes over the positive electrode [-].
   [[nodiscard]] std::pair<double, double> positive_surface_range(std::span<const double> y) const;
   [[nodiscard]] double positive_average_stoichiometry(std::span<const double> y) const;
+  /// Smallest distance [-] of any particle surface stoichiometry inside the x ranges of its
+  /// electrode's OCP and diffusivity tables (negative outside; +inf without tables).
+  [[nodiscard]] double table_margin(std::span<const double> y) const;
+  /// "surface stoichiometry 0.2999 of the positive electrode left the OCP table [0.3, 1]" for the
+  /// surface with the smallest table margin (empty without tables).
+  [[nodiscard]] std::string table_exit_description(std::span<const double> y) const;
 
  private:
   CellParameters p_;

@@ -64,6 +64,8 @@ Control control_of(const Step& s, const CellParameters& p, double nominal, doubl
   return c;
 }
 
+constexpr std::size_t table_event = 5;  ///< P2dModel::events: a surface left a table
+
 const char* event_reason(std::size_t index) {
   switch (index) {
     case 0:
@@ -74,8 +76,10 @@ const char* event_reason(std::size_t index) {
       return "current cut-off";
     case 3:
       return "particle surface emptied (stoichiometry window)";
-    default:
+    case 4:
       return "particle surface filled (stoichiometry window)";
+    default:
+      return "particle surface left a table";
   }
 }
 
@@ -190,6 +194,9 @@ class Runner {
                               step.mode == StepMode::power;
     l.guard_filled = step.mode != StepMode::rest && (!current_type || step.direction > 0.0);
     l.guard_emptied = step.mode != StepMode::rest && (!current_type || step.direction < 0.0);
+    // Tables are guarded on both sides and in both electrodes (a discharge empties the negative
+    // while it fills the positive); a rest only relaxes the surfaces inwards.
+    l.guard_table = step.mode != StepMode::rest;
     if (step.current_limit) {
       l.min_current =
           to_current_density(step.current_limit->value, step.current_limit->mode, p_, nominal);
@@ -231,6 +238,9 @@ class Runner {
                         "{:.4f}] V",
                         v_start, limits.lower_voltage, limits.upper_voltage));
       }
+      if (limits.guard_table && model_.table_margin(y_) < -1e-9) {
+        return fail("at the step start: " + model_.table_exit_description(y_));
+      }
       record(r, index, step.cycle);
       std::string termination = "time";
       bool current_already_below =
@@ -257,12 +267,17 @@ class Runner {
           ++next_profile_;
         }
         if (result.stop == numerics::AdvanceStop::event) {
+          std::size_t fired = result.event_direction.size();
           for (std::size_t g = 0; g < result.event_direction.size(); ++g) {
             if (result.event_direction[g] != 0) {
-              termination = event_reason(g);
+              fired = g;
               break;
             }
           }
+          // Leaving a table is a failure (the model would run on clamped values); where the
+          // stoichiometry window ends at the same point, the window's normal end comes first.
+          if (fired == table_event) return fail(model_.table_exit_description(y_));
+          if (fired < result.event_direction.size()) termination = event_reason(fired);
           break;
         }
       }

@@ -34,3 +34,15 @@ set_tests_properties(cli.cell.negative_thickness_exits_2 PROPERTIES
 add_test(NAME cli.cell.bpx_json_runs
   COMMAND ${CATHODELAB_EXE} cell ${cell_params}/bpx/nmc_graphite_example.json
           --experiment "Discharge at 1C until 2.8 V" --out ${CMAKE_CURRENT_BINARY_DIR}/cell_bpx)
+add_test(NAME cli.cell.initial_stoichiometry_outside_ocp_table_exits_2
+  COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/NCM811_Li6PS5Cl_Li.toml
+          -D X0=0.27 -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_table_initial
+          -P ${CMAKE_CURRENT_LIST_DIR}/cell_ocp_table.cmake.txt)
+set_tests_properties(cli.cell.initial_stoichiometry_outside_ocp_table_exits_2 PROPERTIES
+  PASS_REGULAR_EXPRESSION "positive.initial_stoichiometry.*0.27 lies outside the OCP table's range \\[0.3, 1\\]")
+add_test(NAME cli.cell.surface_leaving_ocp_table_exits_2
+  COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/NCM811_Li6PS5Cl_Li.toml
+          -D X0=0.45 -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_table_surface
+          -P ${CMAKE_CURRENT_LIST_DIR}/cell_ocp_table.cmake.txt)
+set_tests_properties(cli.cell.surface_leaving_ocp_table_exits_2 PROPERTIES
+  PASS_REGULAR_EXPRESSION "step 2 .*failed at t = [0-9.]+ s: surface stoichiometry 0.3000 of the positive electrode left the OCP table \\[0.3, 1\\]")

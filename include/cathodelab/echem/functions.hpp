@@ -72,15 +72,25 @@ class Function2 {
       : f_(std::move(f)), description_(std::move(description)) {}
 
   [[nodiscard]] double operator()(double x, double temperature) const {
-    return f_ ? f_(x, temperature) : constant_;
+    if (!f_) return constant_;
+    return f_(x < lower_ ? lower_ : (x > upper_ ? upper_ : x), temperature);
   }
   [[nodiscard]] bool is_constant() const noexcept { return !f_; }
   [[nodiscard]] const std::string& description() const noexcept { return description_; }
+  /// Domain of the first argument (a table's x range; infinite for formulas and constants).
+  [[nodiscard]] double lower() const noexcept { return lower_; }
+  [[nodiscard]] double upper() const noexcept { return upper_; }
+  void set_domain(double lower, double upper) {
+    lower_ = lower;
+    upper_ = upper;
+  }
 
  private:
   std::function<double(double, double)> f_;
   double constant_ = 0.0;
   std::string description_ = "constant";
+  double lower_ = -std::numeric_limits<double>::infinity();
+  double upper_ = std::numeric_limits<double>::infinity();
 };
 
 }  // namespace cathodelab::echem

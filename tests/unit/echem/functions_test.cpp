@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace cathodelab::echem {
 namespace {
@@ -94,6 +96,67 @@ TEST(Simulate, VoltageCutOffEndsTheStepExactly) {
   EXPECT_EQ(r.steps[1].termination, "current cut-off");
   EXPECT_NEAR(std::abs(r.timeseries.current.back()), 0.1 * nominal_capacity(p),
               1e-6 * nominal_capacity(p));
+}
+
+/// The simple cell with its linear OCP given as a table over [lower, 1] (the stoichiometry window
+/// stays [0, 1], as when a file sets it explicitly).
+CellParameters table_cell(double lower) {
+  auto p = simple_cell();
+  std::vector<double> x, y;
+  for (int i = 0; i <= 10; ++i) {
+    x.push_back(lower + (1.0 - lower) * i / 10.0);
+    y.push_back(4.2 - x.back());
+  }
+  p.positive.material.open_circuit_potential = Function1(MonotoneTable(x, y), "table");
+  return p;
+}
+
+TEST(CellParameters, InitialStoichiometryOutsideAnOcpOrDiffusivityTableIsRefused) {
+  auto p = table_cell(0.35);  // initial stoichiometry 0.3
+  try {
+    validate(p);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.key_path(), "positive.initial_stoichiometry");
+    const std::string what = e.what();
+    EXPECT_NE(what.find("0.3 lies outside the OCP table's range [0.35, 1]"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("extend the OCP table"), std::string::npos) << what;
+  }
+  p = simple_cell();
+  Function2 d([](double, double) { return 1e-14; }, "table");
+  d.set_domain(0.4, 1.0);
+  p.positive.material.diffusivity = d;
+  try {
+    validate(p);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.key_path(), "positive.initial_stoichiometry");
+    EXPECT_NE(std::string(e.what()).find("diffusivity table's range [0.4, 1]"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(validate(table_cell(0.3)));  // the edge itself is inside
+}
+
+TEST(Simulate, SurfaceLeavingAnOcpTableEndsTheStepAsAFailure) {
+  const auto p = table_cell(0.25);  // from x = 0.3; a charge empties the surface below 0.25
+  const auto r = simulate(p, parse_experiment("Rest for 10 s; Charge at 1C until 4.3 V"));
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(r.failure->step, 1);
+  EXPECT_GT(r.failure->time, 10.0);
+  EXPECT_NE(r.failure->reason.find(
+                "surface stoichiometry 0.2500 of the positive electrode left the OCP table "
+                "[0.25, 1]"),
+            std::string::npos)
+      << r.failure->reason;
+  ASSERT_EQ(r.steps.size(), 2U);
+  EXPECT_EQ(r.steps[0].termination, "time");
+  EXPECT_EQ(r.steps[1].termination.rfind("failed: ", 0), 0U);
+  for (double v : r.timeseries.voltage) EXPECT_TRUE(std::isfinite(v));
+  EXPECT_GT(r.timeseries.time.back(), 10.0);  // rows of the failed step up to the exit are kept
+  // Without the table the same charge runs on to the window's margin.
+  const auto free = simulate(simple_cell(), parse_experiment("Charge at 1C until 4.3 V"));
+  ASSERT_FALSE(free.failure) << free.failure->reason;
 }
 
 }  // namespace
