@@ -2,6 +2,7 @@
 #include "cathodelab/echem/simulate.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/core/log.hpp"
 #include "cathodelab/numerics/dae_linearization.hpp"
 #include "cathodelab/numerics/ida_solver.hpp"
 #include "p2d_model.hpp"
@@ -98,6 +99,8 @@ class Runner {
     yp_.assign(y_.size(), 0.0);
     profile_times_ = o.profile_times;
     std::sort(profile_times_.begin(), profile_times_.end());
+    output_times_ = o.output_times;
+    std::sort(output_times_.begin(), output_times_.end());
   }
 
   void start() {
@@ -149,6 +152,8 @@ class Runner {
   std::vector<double> y_, yp_;
   std::vector<double> profile_times_;
   std::size_t next_profile_ = 0;
+  std::vector<double> output_times_;
+  std::size_t next_output_ = 0;
   double t_ = 0.0;
 
   void copy_state() {
@@ -251,16 +256,21 @@ class Runner {
           ++next_profile_;
         const bool profile_next =
             next_profile_ < profile_times_.size() && profile_times_[next_profile_] <= t_end;
-        const double stop = profile_next ? profile_times_[next_profile_] : t_end;
+        while (next_output_ < output_times_.size() && output_times_[next_output_] <= t_ + 1e-12)
+          ++next_output_;
+        const bool output_next =
+            next_output_ < output_times_.size() && output_times_[next_output_] < t_end;
+        double stop = profile_next ? profile_times_[next_profile_] : t_end;
+        if (output_next) stop = std::min(stop, output_times_[next_output_]);
         const auto result = solver_.advance(stop, options_.record_every_step);
         copy_state();
-        if (options_.record_every_step || result.stop != numerics::AdvanceStop::one_step) {
-          if (result.stop != numerics::AdvanceStop::one_step || options_.record_every_step) {
-            if (options_.record_every_step || t_ >= t_end ||
-                result.stop == numerics::AdvanceStop::event)
-              record(r, index, step.cycle);
-          }
+        const bool at_output = output_next && result.stop == numerics::AdvanceStop::reached_time &&
+                               t_ >= output_times_[next_output_] - 1e-12;
+        if (options_.record_every_step || t_ >= t_end || at_output ||
+            result.stop == numerics::AdvanceStop::event) {
+          record(r, index, step.cycle);
         }
+        if (at_output) ++next_output_;
         if (profile_next && t_ >= profile_times_[next_profile_] - 1e-12 &&
             result.stop == numerics::AdvanceStop::reached_time) {
           r.profiles.push_back(model_.profile(t_, y_));
@@ -395,6 +405,48 @@ ImpedanceSpectrum impedance(const CellParameters& parameters, const ImpedanceOpt
   return spectrum;
 }
 
+namespace {
+
+/// dE_t as Weppner and Huggins read it: the least-squares slope of E against sqrt(t - t0) over
+/// the rows with t - t0 in [0.1 tau, tau], times sqrt(tau). nullopt with fewer than 4 such rows.
+std::optional<double> sqrt_time_transient(const Timeseries& ts, int step, double t0, double tau) {
+  double n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0;
+  for (std::size_t i = 0; i < ts.time.size(); ++i) {
+    if (ts.step[i] != step) continue;
+    const double dt = ts.time[i] - t0;
+    if (dt < 0.1 * tau * (1.0 - 1e-9) || dt > tau * (1.0 + 1e-9)) continue;
+    const double x = std::sqrt(dt);
+    n += 1.0;
+    sx += x;
+    sy += ts.voltage[i];
+    sxx += x * x;
+    sxy += x * ts.voltage[i];
+  }
+  const double det = n * sxx - sx * sx;
+  if (n < 4.0 || !(det > 0.0)) return std::nullopt;
+  return (n * sxy - sx * sy) / det * std::sqrt(tau);
+}
+
+/// Rows inside every pulse, evenly spaced in sqrt(t - t_start) over [0.1 tau, tau] (the pulses
+/// start at k (tau + rest) as long as every step runs its full time, which the analysis needs).
+std::vector<double> pulse_output_times(const GittOptions& o) {
+  std::vector<double> times = o.simulation.output_times;
+  const int m = std::max(o.rows_per_pulse, 0);
+  for (int k = 0; k < o.pulses && m > 1; ++k) {
+    const double t0 = k * (o.pulse_duration + o.rest_duration);
+    const double a = std::sqrt(0.1 * o.pulse_duration);
+    const double b = std::sqrt(o.pulse_duration);
+    for (int i = 0; i < m; ++i) {
+      // The last point sits just before the pulse end (the step end is recorded anyway).
+      const double x = a + (b - a) * i / (m - 1);
+      times.push_back(t0 + std::min(x * x, o.pulse_duration * (1.0 - 1e-6)));
+    }
+  }
+  return times;
+}
+
+}  // namespace
+
 GittResult gitt(const CellParameters& parameters, const GittOptions& options) {
   CATHODELAB_REQUIRE(
       options.pulses >= 1 && options.pulse_duration > 0.0 && options.rest_duration > 0.0,
@@ -405,13 +457,18 @@ GittResult gitt(const CellParameters& parameters, const GittOptions& options) {
   const std::string rest = fmt::format("Rest for {} s", options.rest_duration);
   const Experiment experiment =
       parse_experiment(fmt::format("({}; {}) x {}", pulse, rest, options.pulses));
+  SimulationOptions simulation = options.simulation;
+  simulation.output_times = pulse_output_times(options);
   GittResult g;
-  g.cell = simulate(parameters, experiment, options.simulation);
+  g.cell = simulate(parameters, experiment, simulation);
   double radius = 0.0;
   for (const auto& k : parameters.positive.particles) radius = std::max(radius, k.radius);
+  const double tau = options.pulse_duration;
   const auto& steps = g.cell.steps;
   double previous_rest_voltage =
       steps.empty() ? 0.0 : steps.front().start_voltage - steps.front().ir_drop;
+  int too_long = 0;
+  double largest_theta = 0.0;
   for (std::size_t s = 0; s + 1 < steps.size(); s += 2) {
     const auto& pulse_step = steps[s];
     const auto& rest_step = steps[s + 1];
@@ -419,11 +476,33 @@ GittResult gitt(const CellParameters& parameters, const GittOptions& options) {
     GittPulse p;
     p.pulse = static_cast<int>(s / 2);
     p.delta_steady_voltage = rest_step.end_voltage - previous_rest_voltage;
-    p.delta_transient_voltage = pulse_step.end_voltage - pulse_step.start_voltage;
+    const auto slope_reading =
+        sqrt_time_transient(g.cell.timeseries, static_cast<int>(s), pulse_step.start_time, tau);
+    if (slope_reading) {
+      p.delta_transient_voltage = *slope_reading;
+      p.transient_reading = "sqrt(t) slope";
+    } else {
+      p.delta_transient_voltage = pulse_step.end_voltage - pulse_step.start_voltage;
+      p.transient_reading = "end points (fewer than 4 rows in 0.1 tau..tau)";
+    }
     const double ratio =
         p.delta_transient_voltage != 0.0 ? p.delta_steady_voltage / p.delta_transient_voltage : 0.0;
-    p.diffusivity = 4.0 / (std::numbers::pi * options.pulse_duration) * std::pow(radius / 3.0, 2) *
-                    ratio * ratio;
+    p.diffusivity = 4.0 / (std::numbers::pi * tau) * std::pow(radius / 3.0, 2) * ratio * ratio;
+    p.theta = radius > 0.0 ? p.diffusivity * tau / (radius * radius) : 0.0;
+    if (p.theta > gitt_theta_limit) {
+      ++too_long;
+      largest_theta = std::max(largest_theta, p.theta);
+      p.warning = fmt::format(
+          "pulse too long for Weppner-Huggins: theta = D tau / R^2 = {:.3g} > {} (sphere bias "
+          "about sqrt(pi theta) = {:.0f} %); use pulses shorter than {:.3g} s",
+          p.theta, gitt_theta_limit, 100.0 * std::min(1.0, std::sqrt(std::numbers::pi * p.theta)),
+          gitt_theta_limit * radius * radius / p.diffusivity);
+    }
+    if (!slope_reading) {
+      p.warning += std::string(p.warning.empty() ? "" : "; ") +
+                   "dE_t read from the pulse's end points (too few rows for the sqrt(t) slope): "
+                   "it keeps the kinetic and discretization jumps at the pulse start";
+    }
     // Average positive stoichiometry after the pulse from the charge passed.
     const double moles_per_ah = 3600.0 / faraday_constant;
     double capacity_moles = 0.0;
@@ -439,6 +518,12 @@ GittResult gitt(const CellParameters& parameters, const GittOptions& options) {
         parameters.positive.initial_stoichiometry + passed * moles_per_ah / capacity_moles;
     g.pulses.push_back(p);
     previous_rest_voltage = rest_step.end_voltage;
+  }
+  if (too_long > 0) {
+    core::log_warning(fmt::format(
+        "GITT: {} of {} pulses too long for Weppner-Huggins (theta = D tau / R^2 up to {:.3g} > "
+        "{}); their D is biased low, see the Theta column",
+        too_long, g.pulses.size(), largest_theta, gitt_theta_limit));
   }
   return g;
 }

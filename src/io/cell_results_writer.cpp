@@ -126,12 +126,13 @@ void write_cell_impedance(const std::filesystem::path& file, const echem::Impeda
 void write_cell_gitt(const std::filesystem::path& file,
                      const std::vector<echem::GittPulse>& pulses) {
   auto out = open(file);
-  out << csv_line(
-      {"Pulse", "Stoichiometry", "Diffusivity [m2.s-1]", "Delta E_s [V]", "Delta E_t [V]"});
+  out << csv_line({"Pulse", "Stoichiometry", "Diffusivity [m2.s-1]", "Delta E_s [V]",
+                   "Delta E_t [V]", "Theta [-]", "Delta E_t reading", "Warning"});
   for (const auto& p : pulses) {
     out << csv_line({std::to_string(p.pulse), csv_number(p.stoichiometry),
                      csv_number(p.diffusivity), csv_number(p.delta_steady_voltage),
-                     csv_number(p.delta_transient_voltage)});
+                     csv_number(p.delta_transient_voltage), csv_number(p.theta),
+                     p.transient_reading, p.warning});
   }
 }
 

@@ -46,3 +46,11 @@ add_test(NAME cli.cell.surface_leaving_ocp_table_exits_2
           -P ${CMAKE_CURRENT_LIST_DIR}/cell_ocp_table.cmake.txt)
 set_tests_properties(cli.cell.surface_leaving_ocp_table_exits_2 PROPERTIES
   PASS_REGULAR_EXPRESSION "step 2 .*failed at t = [0-9.]+ s: surface stoichiometry 0.3000 of the positive electrode left the OCP table \\[0.3, 1\\]")
+add_test(NAME cli.cell.gitt_writes_theta_and_warning
+  COMMAND ${CATHODELAB_EXE} cell ${cell_params}/NCM811_Li6PS5Cl_Li.toml --gitt-pulses 2
+          --out ${CMAKE_CURRENT_BINARY_DIR}/cell_gitt)
+add_test(NAME cli.cell.gitt_csv_has_theta
+  COMMAND ${CMAKE_COMMAND} -E cat ${CMAKE_CURRENT_BINARY_DIR}/cell_gitt/gitt.csv)
+# The default 600 s pulses are far outside the Weppner-Huggins regime for this cathode.
+set_tests_properties(cli.cell.gitt_csv_has_theta PROPERTIES DEPENDS cli.cell.gitt_writes_theta_and_warning
+  PASS_REGULAR_EXPRESSION "Theta \\[-\\],Delta E_t reading,Warning\n0,[^\n]*,sqrt\\(t\\) slope,pulse too long for Weppner-Huggins")

@@ -34,6 +34,9 @@ struct SimulationOptions {
   double absolute_tolerance = 1e-6;
   /// Times [s] at which spatial profiles are stored (each inside the simulated span).
   std::vector<double> profile_times;
+  /// Times [s] at which a timeseries row is recorded in any case (the solver stops there), e.g.
+  /// inside GITT pulses when record_every_step is false.
+  std::vector<double> output_times;
   /// Keep one row per internal solver step (true) or only step ends (false, for long cycling).
   bool record_every_step = true;
   /// Also record the lithium inventory per row (Timeseries::lithium_*), for conservation checks.
@@ -138,17 +141,34 @@ struct ImpedanceSpectrum {
 /// Weppner-Huggins analysis of one pulse (GITT).
 struct GittPulse {
   int pulse = 0;
-  double stoichiometry = 0.0;            ///< [-] average positive stoichiometry after the pulse
-  double diffusivity = 0.0;              ///< [m^2/s] 4/(pi tau) (r/3)^2 (dEs/dEt)^2
-  double delta_steady_voltage = 0.0;     ///< [V] dEs: relaxed voltage change over the pulse+rest
-  double delta_transient_voltage = 0.0;  ///< [V] dEt: voltage change during the pulse, minus IR
+  double stoichiometry = 0.0;         ///< [-] average positive stoichiometry after the pulse
+  double diffusivity = 0.0;           ///< [m^2/s] 4/(pi tau) (r/3)^2 (dEs/dEt)^2
+  double delta_steady_voltage = 0.0;  ///< [V] dEs: relaxed voltage change over the pulse+rest
+  /// [V] dEt: the transient change read as Weppner and Huggins plot it, slope of E against
+  /// sqrt(t - t_start) (least squares over 0.1 tau..tau) times sqrt(tau). Blind to every jump at
+  /// the pulse start (ohmic, kinetic, double layers switching on, the discrete surface jump).
+  double delta_transient_voltage = 0.0;
+  /// "sqrt(t) slope" or, with fewer than 4 rows in 0.1 tau..tau, "end points (...)": E(tau) minus
+  /// E(0+), which keeps any instantaneous kinetic or discretization jump (p2d_verification.md).
+  std::string transient_reading;
+  /// [-] D_WH tau / R^2: Weppner-Huggins assumes semi-infinite diffusion, theta << 1 (its sphere
+  /// bias is about sqrt(pi theta), so D_WH/D = 0.36 at theta = 0.24).
+  double theta = 0.0;
+  std::string warning;  ///< non-empty when theta > gitt_theta_limit (or the fallback was used)
 };
+
+/// Above this theta = D tau / R^2 a pulse is flagged as too long for Weppner-Huggins (sphere bias
+/// about sqrt(pi 0.01) = 18 %).
+inline constexpr double gitt_theta_limit = 0.01;
 
 struct GittOptions {
   double c_rate = 0.1;          ///< [1/h] pulse current as a C-rate, positive = discharge
   double pulse_duration = 600;  ///< [s]
   double rest_duration = 3600;  ///< [s]
   int pulses = 20;
+  /// Rows requested inside each pulse (sqrt(t)-spaced over 0.1 tau..tau) on top of the solver's
+  /// own (SimulationOptions::output_times), so that the sqrt(t) reading always has points.
+  int rows_per_pulse = 20;
   SimulationOptions simulation;
 };
 
