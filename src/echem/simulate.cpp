@@ -156,16 +156,19 @@ class Runner {
   std::size_t next_output_ = 0;
   double t_ = 0.0;
 
-  void copy_state() {
+  /// After advance(), `t` must be the returned time: at an event IDA interpolates y to the root,
+  /// while its current time (IdaSolver::time) is the end of the internal step past it.
+  void copy_state(double t) {
     y_.assign(solver_.y().begin(), solver_.y().end());
     yp_.assign(solver_.yp().begin(), solver_.yp().end());
-    t_ = solver_.time();
+    t_ = t;
   }
+  void copy_state() { copy_state(solver_.time()); }
 
   void record(CellResult& r, int step, int cycle) {
     auto& ts = r.timeseries;
     const auto y = solver_.y();
-    ts.time.push_back(solver_.time());
+    ts.time.push_back(t_);
     ts.voltage.push_back(model_.voltage(y));
     ts.current.push_back(model_.current_density(y) * p_.area);
     ts.discharge_capacity.push_back(model_.charge(y) * p_.area / 3600.0);
@@ -219,9 +222,9 @@ class Runner {
     const double e0 = model_.energy(y_);
     const double t_end = t_ + (step.duration ? *step.duration : 1e8);
     auto fail = [&](const std::string& reason) {
-      r.failure = Failure{index, step.text, solver_.time(), reason};
+      r.failure = Failure{index, step.text, t_, reason};
       summary.termination = "failed: " + reason;
-      summary.duration = solver_.time() - summary.start_time;
+      summary.duration = t_ - summary.start_time;
       r.steps.push_back(summary);
       return false;
     };
@@ -263,7 +266,7 @@ class Runner {
         double stop = profile_next ? profile_times_[next_profile_] : t_end;
         if (output_next) stop = std::min(stop, output_times_[next_output_]);
         const auto result = solver_.advance(stop, options_.record_every_step);
-        copy_state();
+        copy_state(result.t);
         const bool at_output = output_next && result.stop == numerics::AdvanceStop::reached_time &&
                                t_ >= output_times_[next_output_] - 1e-12;
         if (options_.record_every_step || t_ >= t_end || at_output ||

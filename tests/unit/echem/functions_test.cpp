@@ -93,6 +93,15 @@ TEST(Simulate, VoltageCutOffEndsTheStepExactly) {
   ASSERT_FALSE(r.failure) << r.failure->reason;
   EXPECT_EQ(r.steps[0].termination, "lower voltage cut-off");
   EXPECT_NEAR(r.steps[0].end_voltage, 3.6, 1e-8);
+  // Every row of the constant-current step, the event row included, has the time of its state:
+  // capacity = I t (IDA interpolates the state to the root; its internal time lies past it).
+  const auto& ts = r.timeseries;
+  for (std::size_t i = 0; i < ts.time.size() && ts.step[i] == 0; ++i) {
+    EXPECT_NEAR(ts.discharge_capacity[i], ts.current[i] * ts.time[i] / 3600.0,
+                1e-7 * nominal_capacity(p))
+        << "row " << i << " at " << ts.time[i] << " s";
+  }
+  EXPECT_NEAR(r.steps[1].start_time, r.steps[0].duration, 1e-12);
   EXPECT_EQ(r.steps[1].termination, "current cut-off");
   EXPECT_NEAR(std::abs(r.timeseries.current.back()), 0.1 * nominal_capacity(p),
               1e-6 * nominal_capacity(p));
