@@ -121,7 +121,10 @@ core::SolveStats cg(const LinearOperator& A, const LinearOperator& M, std::span<
       if (monitor.record(iteration, r_norm)) break;
       M.apply(r, z);
       const double rz_new = dot(r, z);
-      const double beta = rz_new / rz;
+      // Polak-Ribiere (flexible CG): beta = z_new . (r_new - r_old) / rz_old, r_new - r_old =
+      // -alpha A p (still in q). The same as rz_new / rz_old for a fixed symmetric positive
+      // definite M; it keeps CG convergent for a variable one (a K-cycle multigrid).
+      const double beta = -alpha * dot(z, q) / rz;
       rz = rz_new;
 #pragma omp parallel for schedule(static) if (n > 32768)
       for (std::ptrdiff_t i = 0; i < sn; ++i) p[i] = z[i] + beta * p[i];

@@ -267,7 +267,8 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
     rtol *= 0.1;
   }
   result.solver_bytes =
-      n * (1 + sizeof(double) + numerics::voxel_pcg_bytes_per_cell) + multigrid.bytes();
+      n * (1 + sizeof(double) + numerics::voxel_pcg_bytes_per_cell) + multigrid.bytes() +
+      (multigrid.variable() ? n * numerics::voxel_pcg_flexible_extra_bytes_per_cell : 0);
   core::log_debug(fmt::format(
       "effective conductivity along {}: {} unknowns, {} multigrid levels ({}, contrast {:.1e}), "
       "{} CG iterations, relative residual {:.2e}, {:.3f} s, {:.1f} bytes per voxel",

@@ -17,7 +17,11 @@
 //    ones (interfaces) by 1. Smoother on graph levels: Gauss-Seidel over blocks of one parity in
 //    parallel (they share no edge), forward before and backward after the correction. Coarsening
 //    stops when it stalls; that level is solved by Cholesky when small, else by symmetric
-//    Gauss-Seidel sweeps.
+//    Gauss-Seidel sweeps. By default (VoxelCycle::k) every graph level below the first is solved
+//    by a K-cycle (Notay and Vassilevski, Numer. Linear Algebra Appl. 15 (2008) 473): up to two
+//    flexible CG steps preconditioned by the cycle below, which restores the coarse-grid
+//    correction that the slowly coarsening high-contrast levels lose; the preconditioner then
+//    varies, and voxel_pcg becomes flexible CG (Polak-Ribiere beta).
 // Fine-level smoother: red-black Gauss-Seidel (OpenMP), red-black before and black-red after the
 // coarse correction, so that the V-cycle is symmetric. Coarsest structured level: dense Cholesky.
 #pragma once
@@ -41,6 +45,13 @@ enum class VoxelCoarsening {
   split,       ///< one coarse unknown per strongly connected component of each block
 };
 
+/// How the graph levels of the split hierarchy are cycled.
+enum class VoxelCycle {
+  v,  ///< one cycle per coarse correction: a fixed symmetric positive definite preconditioner
+  k,  ///< K-cycle: graph levels below the first are solved by two flexible CG steps (a variable
+      ///< preconditioner: the outer Krylov method must be flexible; voxel_pcg and cg are)
+};
+
 struct VoxelMultigridOptions {
   int smoothing_sweeps = 2;           ///< red-black sweeps before and after each correction
   std::size_t coarsest_cells = 1000;  ///< stop coarsening at or below this many unknowns
@@ -50,6 +61,8 @@ struct VoxelMultigridOptions {
   /// theta: a face (edge) is strong when its conductance >= theta * the larger of the two cells'
   /// own conductances (fine level) or strongest edges (graph levels).
   double strength_threshold = 0.1;
+  /// Cycle on the graph levels (split path only; the structured path is always a V-cycle).
+  VoxelCycle cycle = VoxelCycle::k;
 };
 
 class VoxelMultigrid final : public LinearOperator {
@@ -70,6 +83,9 @@ class VoxelMultigrid final : public LinearOperator {
   [[nodiscard]] int levels() const noexcept;
   /// Unknowns per level, finest first.
   [[nodiscard]] std::vector<std::size_t> level_sizes() const;
+  /// Whether the preconditioner varies from one application to the next (K-cycle in use): the
+  /// outer Krylov method must then be flexible CG (voxel_pcg switches to it by itself).
+  [[nodiscard]] bool variable() const noexcept;
   /// Whether the split (operator-dependent) coarsening is in use.
   [[nodiscard]] bool split_coarsening() const noexcept;
   /// Largest over smallest non-zero face conductance among the labels present.
@@ -81,8 +97,9 @@ class VoxelMultigrid final : public LinearOperator {
   /// it); the split path needs more, see bytes_for_split.
   [[nodiscard]] static std::size_t bytes_for(std::size_t cells) noexcept;
   /// [byte] upper estimate for the split path (1 byte per cell for the component map, 1/2 for the
-  /// block offsets, and the graph levels at their measured size on random three-phase media near
-  /// the percolation threshold of the good phase, the worst case tested; docs/theory/transport.md).
+  /// block offsets, the graph levels at their measured size on random three-phase media near
+  /// the percolation threshold of the good phase, the worst case tested, their K-cycle work
+  /// vectors, and voxel_pcg's flexible extra vector; docs/theory/transport.md).
   [[nodiscard]] static std::size_t bytes_for_split(std::size_t cells) noexcept;
 
  private:
@@ -93,8 +110,9 @@ class VoxelMultigrid final : public LinearOperator {
 /// Mixed-precision preconditioned CG for the VoxelLaplacian with Dirichlet values value_low (plane
 /// z = 0) and value_high (plane z = nz): the right-hand side is formed on the fly, x is double; the
 /// residual, the search direction and the preconditioned/operator vector are float (12 bytes per
-/// cell besides the caller's x and the labels); dot products are accumulated in double, and the
-/// true residual is recomputed in double at each restart of the iterative refinement.
+/// cell besides the caller's x and the labels; 16 when the preconditioner is variable, which
+/// makes it flexible CG with the Polak-Ribiere beta); dot products are accumulated in double, and
+/// the true residual is recomputed in double at each restart of the iterative refinement.
 /// Convergence is judged on the recursive residual; on exit stats.residual is the TRUE relative
 /// residual ||b - A x|| / ||b|| recomputed in double. x holds the initial guess on entry.
 core::SolveStats voxel_pcg(const VoxelLaplacian& laplacian, const VoxelMultigrid& preconditioner,
@@ -103,5 +121,8 @@ core::SolveStats voxel_pcg(const VoxelLaplacian& laplacian, const VoxelMultigrid
 
 /// [byte] per cell needed by voxel_pcg's own vectors r, p, w (the caller's x excluded).
 inline constexpr std::size_t voxel_pcg_bytes_per_cell = 3 * sizeof(float);
+/// [byte] per cell that voxel_pcg needs in addition for a variable preconditioner (flexible CG
+/// keeps z apart from A p); VoxelMultigrid::bytes_for_split includes it.
+inline constexpr std::size_t voxel_pcg_flexible_extra_bytes_per_cell = sizeof(float);
 
 }  // namespace cathodelab::numerics

@@ -87,7 +87,7 @@ TEST(VoxelLaplacian, DirichletFlowsOfTheLinearProfileInAUniformBlock) {
 TEST(VoxelMultigrid, VCycleIsSymmetricPositiveDefinite) {
   auto p = random_problem(20, 18, 22, false, 4);
   p.laplacian.labels = p.labels;
-  const nm::VoxelMultigrid m(p.laplacian, {.coarsest_cells = 64});
+  const nm::VoxelMultigrid m(p.laplacian, {.coarsest_cells = 64, .cycle = nm::VoxelCycle::v});
   EXPECT_GE(m.levels(), 3);
   const auto u = random_vector(p.labels, 5), v = random_vector(p.labels, 6);
   std::vector<double> mu(u.size()), mv(v.size());
@@ -169,8 +169,11 @@ TEST(VoxelMultigridSplit, VCycleIsSymmetricPositiveDefiniteAtHighContrast) {
   std::mt19937 gen(12);
   for (auto& v : labels) v = static_cast<std::uint8_t>(1 + gen() % 2);
   const auto l = two_material_laplacian(labels, nx, ny, nz, 1e6);
-  const nm::VoxelMultigrid m(l, {.coarsest_cells = 64});
+  // The V-cycle (the K-cycle default is a variable preconditioner, symmetric by construction only
+  // up to its inner flexible CG steps).
+  const nm::VoxelMultigrid m(l, {.coarsest_cells = 64, .cycle = nm::VoxelCycle::v});
   ASSERT_TRUE(m.split_coarsening());
+  EXPECT_FALSE(m.variable());
   EXPECT_GE(m.levels(), 3);
   const auto u = random_vector(labels, 5), v = random_vector(labels, 6);
   std::vector<double> mu(u.size()), mv(v.size());
@@ -179,6 +182,32 @@ TEST(VoxelMultigridSplit, VCycleIsSymmetricPositiveDefiniteAtHighContrast) {
   EXPECT_NEAR(dot(v, mu), dot(u, mv), 1e-5 * std::sqrt(dot(u, mu) * dot(v, mv)));
   EXPECT_GT(dot(u, mu), 0.0);
   EXPECT_GT(dot(v, mv), 0.0);
+}
+
+TEST(VoxelMultigridSplit, KCycleWithFlexibleCgNeedsNoMoreIterationsThanTheVCycle) {
+  // Random two-material image near the threshold of the good phase at contrast 1e4: the K-cycle
+  // (flexible CG steps on the graph levels) must reach the same solution in at most as many outer
+  // iterations as the V-cycle.
+  const std::size_t nx = 40, ny = 40, nz = 40;
+  std::vector<std::uint8_t> labels(nx * ny * nz);
+  std::mt19937 gen(7);
+  for (auto& v : labels) v = static_cast<std::uint8_t>(gen() % 100 < 35 ? 1 : 2);
+  const auto l = two_material_laplacian(labels, nx, ny, nz, 1e4);
+  const nm::VoxelMultigrid v(l, {.coarsest_cells = 64, .cycle = nm::VoxelCycle::v});
+  const nm::VoxelMultigrid k(l, {.coarsest_cells = 64, .cycle = nm::VoxelCycle::k});
+  ASSERT_TRUE(k.variable());
+  std::vector<double> xv(labels.size(), 0.0), xk(labels.size(), 0.0);
+  const auto sv = nm::voxel_pcg(l, v, 1.0, 0.0, xv, {.rtol = 1e-10});
+  const auto sk = nm::voxel_pcg(l, k, 1.0, 0.0, xk, {.rtol = 1e-10});
+  ASSERT_TRUE(sv.converged) << sv.message;
+  ASSERT_TRUE(sk.converged) << sk.message;
+  EXPECT_LE(sk.iterations, sv.iterations);
+  double diff = 0.0, norm = 0.0;
+  for (std::size_t c = 0; c < xv.size(); ++c) {
+    diff = std::max(diff, std::abs(xv[c] - xk[c]));
+    norm = std::max(norm, std::abs(xv[c]));
+  }
+  EXPECT_LE(diff, 1e-6 * norm);
 }
 
 TEST(VoxelMultigridSplit, SeriesSlabsWithContrastOneMillionAreExact) {
