@@ -39,6 +39,10 @@ constexpr double kStallRatio = 0.9;
 constexpr int kCoarsestSweeps = 8;
 /// K-cycle: skip the second flexible CG step when the first reduced the coarse residual this much.
 constexpr double kKcycleTolerance = 0.25;
+/// K-cycle only on levels whose doubled visits keep their work below this multiple of the finest
+/// graph level's work (bounds the cost of a cycle where coarsening is slow; 2 loses nothing on
+/// the images measured, docs/benchmarks_transport.md).
+constexpr double kKcycleWork = 2.0;
 /// [byte] per fine cell held by the split hierarchy, upper estimate (see bytes_for_split).
 /// 14 for the hierarchy, 1 for the K-cycle work vectors (5 floats per node of graph levels 1 and
 /// below, measured 0.9 B per fine cell on a generated cathode), 4 for voxel_pcg's flexible z.
@@ -802,11 +806,18 @@ struct VoxelMultigrid::Impl {
     if (options.cycle == VoxelCycle::k) {
       // K-cycle on the graph levels below the first that have a coarser level or an iterative
       // coarsest solve (an exact dense solve needs no acceleration).
+      double visits = 1.0;  // how often a cycle on the finest graph level visits level c
       for (std::size_t c = 1; c < graphs.size(); ++c) {
         const bool last = c + 1 == graphs.size();
         if (last && graphs.back().size() <= std::max(dense_limit, options.coarsest_cells)) continue;
         if (last && graphs.back().col.empty()) continue;
         GraphLevel& g = graphs[c];
+        // Cost guard: the K-cycle doubles the visits of this level and all below; where coarsening
+        // is slow (stalling high-contrast levels) that would grow like a W-cycle without bound.
+        if (2.0 * visits * static_cast<double>(g.size()) >
+            kKcycleWork * static_cast<double>(graphs.front().size()))
+          continue;
+        visits *= 2.0;
         for (auto* v : {&g.kr, &g.kz1, &g.kv1, &g.kz2, &g.kv2}) v->assign(g.size(), 0.0F);
       }
     }

@@ -21,8 +21,9 @@
 //    and swapping the two transverse axes leave sigma_eff unchanged.
 //  - Site percolation on the simple cubic lattice: threshold p_c = 0.3116 (Stauffer & Aharony); the
 //    fraction of random images that span is near 0 well below p_c and near 1 well above it.
-//  - Multigrid: CG iterations stay bounded as the grid doubles, and contrasts of 1e4 and 1e6 in one
-//    image need at most about 3 times as many iterations as a uniform medium.
+//  - Multigrid: CG iterations stay bounded as the grid doubles (also at contrast 1e4), and
+//    contrasts of 1e4 and 1e6 in one image need at most about 2 and 3 times as many iterations as
+//    a uniform medium.
 #include "cathodelab/core/rng.hpp"
 #include "cathodelab/transport/effective_conductivity.hpp"
 
@@ -236,6 +237,24 @@ TEST(TransportMultigrid, HighContrastConvergesToTheRightAnswer) {
               iterations[2]);
   // The split (operator-dependent) coarsening keeps high contrast within ~3x of a uniform medium
   // (the structured coarsening needed 120 and 223 here; docs/theory/transport.md, "Contrast").
-  EXPECT_LE(iterations[1], 3 * iterations[0] + 3);
+  // K-cycle: 16 at 1e4 (20 with the V-cycle), 21 at 1e6.
+  EXPECT_LE(iterations[1], 2 * iterations[0] + 4);
   EXPECT_LE(iterations[2], 3 * iterations[0] + 3);
+}
+
+TEST(TransportMultigrid, HighContrastIterationsStayNearlyFlatAsTheGridDoubles) {
+  // The image of HighContrastConvergesToTheRightAnswer at contrast 1e4, 32^3 and 64^3: with the
+  // K-cycle on the graph levels the iterations grow by a few (16 -> 20); the V-cycle needed
+  // 20 -> 31 (and 37 at 96^3, where the K-cycle needs 15; docs/theory/transport.md).
+  std::vector<int> iterations;
+  for (const std::size_t n : {32U, 64U}) {
+    const auto image = random_image(n, n, n, {0.3, 0.35, 0.35}, 9);
+    const auto r =
+        cl::transport::effective_conductivity(image, std::vector<double>{0.0, 1.0, 1e-4}, Axis::z);
+    EXPECT_TRUE(r.stats.converged);
+    iterations.push_back(r.stats.iterations);
+  }
+  std::printf("CG iterations at contrast 1e4, 32^3 and 64^3: %d %d\n", iterations[0],
+              iterations[1]);
+  EXPECT_LE(iterations[1], iterations[0] + 6);
 }
