@@ -214,8 +214,12 @@ Function2 to_function2(TomlReader::FunctionSpec spec, const std::string& descrip
   if (spec.constant) return Function2(*spec.constant);
   const double factor = spec.factor;
   if (spec.table) {
-    return Function2([t = *spec.table, factor](double x, double) { return factor * t(x); },
-                     description + " (table)");
+    const double lo = spec.table->front();
+    const double hi = spec.table->back();
+    Function2 f([t = *spec.table, factor](double x, double) { return factor * t(x); },
+                description + " (table)");
+    f.set_domain(lo, hi);  // the simulation stops when a particle surface leaves the table
+    return f;
   }
   return Function2(
       [e = *spec.expression, factor](double x, double temperature) {

@@ -40,6 +40,12 @@ add_test(NAME cli.cell.initial_stoichiometry_outside_ocp_table_exits_2
           -P ${CMAKE_CURRENT_LIST_DIR}/cell_ocp_table.cmake.txt)
 set_tests_properties(cli.cell.initial_stoichiometry_outside_ocp_table_exits_2 PROPERTIES
   PASS_REGULAR_EXPRESSION "positive.initial_stoichiometry.*0.27 lies outside the OCP table's range \\[0.3, 1\\]")
+add_test(NAME cli.cell.initial_stoichiometry_outside_diffusivity_table_exits_2
+  COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/NCM811_Li6PS5Cl_Li.toml
+          -D X0=0.27 -D TABLE=diffusivity -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_dtable_initial
+          -P ${CMAKE_CURRENT_LIST_DIR}/cell_ocp_table.cmake.txt)
+set_tests_properties(cli.cell.initial_stoichiometry_outside_diffusivity_table_exits_2 PROPERTIES
+  PASS_REGULAR_EXPRESSION "positive.initial_stoichiometry.*0.27 lies outside the .*diffusivity.* table's range \\[0.3, 1\\]")
 add_test(NAME cli.cell.surface_leaving_ocp_table_exits_2
   COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/NCM811_Li6PS5Cl_Li.toml
           -D X0=0.45 -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_table_surface
