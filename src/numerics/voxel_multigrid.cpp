@@ -714,6 +714,16 @@ struct DenseCoarse {
   }
 };
 
+/// Fraction of the cells that are excluded (label 0: outside the solved set).
+double excluded_fraction(const VoxelLaplacian& laplacian) {
+  const std::size_t n = laplacian.cells();
+  const Index sn = static_cast<Index>(n);
+  std::size_t zero = 0;
+#pragma omp parallel for schedule(static) reduction(+ : zero) if (sn > detail::kParallelCells)
+  for (Index c = 0; c < sn; ++c) zero += laplacian.labels[static_cast<std::size_t>(c)] == 0 ? 1 : 0;
+  return n > 0 ? static_cast<double>(zero) / static_cast<double>(n) : 0.0;
+}
+
 /// Largest over smallest non-zero conductance between labels present in the image.
 double measured_contrast(const VoxelLaplacian& laplacian) {
   const std::size_t k = laplacian.label_count();
@@ -759,7 +769,8 @@ struct VoxelMultigrid::Impl {
     contrast = measured_contrast(fine);
     split = options.coarsening == VoxelCoarsening::split ||
             (options.coarsening == VoxelCoarsening::automatic &&
-             contrast > options.split_above_contrast);
+             (contrast > options.split_above_contrast ||
+              excluded_fraction(fine) > options.split_above_excluded_fraction));
     if (ff.d.n() <= options.coarsest_cells) {
       split = false;
       coarse.build(ff);

@@ -213,7 +213,8 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
   }
 
   // High contrast: the split coarsening needs more memory than the structured one; check it before
-  // the hierarchy is built (the same criterion as VoxelMultigridOptions::split_above_contrast).
+  // the hierarchy is built (the same criteria as VoxelMultigridOptions::split_above_contrast and
+  // split_above_excluded_fraction).
   const numerics::VoxelMultigridOptions multigrid_options{
       .smoothing_sweeps = options.smoothing_sweeps, .coarsening = options.coarsening};
   double sigma_min = sigma_max;
@@ -221,7 +222,9 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
     sigma_min = std::min(sigma_min, class_sigma[a]);
   const bool split = options.coarsening == numerics::VoxelCoarsening::split ||
                      (options.coarsening == numerics::VoxelCoarsening::automatic &&
-                      sigma_max / sigma_min > multigrid_options.split_above_contrast);
+                      (sigma_max / sigma_min > multigrid_options.split_above_contrast ||
+                       1.0 - static_cast<double>(result.unknowns) / static_cast<double>(n) >
+                           multigrid_options.split_above_excluded_fraction));
   if (split)
     core::require_memory(effective_conductivity_bytes(n, true),
                          "the effective-conductivity solve (high-contrast multigrid)");

@@ -4,7 +4,8 @@
 //
 // Coarsening by 2x2x2 blocks, in one of two ways (chosen automatically from the measured contrast
 // of the face conductances present, VoxelMultigridOptions):
-//  - structured (contrast <= split_above_contrast): one coarse cell per block; the coarse face
+//  - structured (contrast <= split_above_contrast, few excluded cells): one coarse cell per block;
+//  the coarse face
 //    between two blocks is 1/2 * the sum of the fine faces it covers (half the Galerkin operator
 //    P^T A P for piecewise-constant P; exact for uniform media). Cheapest: 20 bytes per coarse
 //    cell.
@@ -40,7 +41,8 @@ namespace cathodelab::numerics {
 
 /// How the first coarse level is formed from 2x2x2 blocks.
 enum class VoxelCoarsening {
-  automatic,   ///< split when the measured contrast exceeds split_above_contrast
+  automatic,   ///< split when the measured contrast exceeds split_above_contrast or the excluded
+               ///< fraction split_above_excluded_fraction
   structured,  ///< one coarse cell per block (cheapest; weak for high contrast)
   split,       ///< one coarse unknown per strongly connected component of each block
 };
@@ -58,6 +60,11 @@ struct VoxelMultigridOptions {
   VoxelCoarsening coarsening = VoxelCoarsening::automatic;
   /// automatic: split when (largest / smallest non-zero face conductance present) exceeds this.
   double split_above_contrast = 10.0;
+  /// automatic: split also when more than this fraction of the cells is excluded (label 0): a
+  /// tortuous solved set (an electrolyte network) puts pieces that are not connected inside a
+  /// 2x2x2 block into one structured coarse cell (generated cathode, ionic network: 70 -> 14
+  /// iterations; docs/benchmarks_transport.md).
+  double split_above_excluded_fraction = 0.25;
   /// theta: a face (edge) is strong when its conductance >= theta * the larger of the two cells'
   /// own conductances (fine level) or strongest edges (graph levels).
   double strength_threshold = 0.1;

@@ -184,6 +184,19 @@ TEST(VoxelMultigridSplit, VCycleIsSymmetricPositiveDefiniteAtHighContrast) {
   EXPECT_GT(dot(v, mv), 0.0);
 }
 
+TEST(VoxelMultigridSplit, ChosenForManyExcludedCellsAtContrastOne) {
+  const std::size_t nx = 16, ny = 16, nz = 16;
+  std::vector<std::uint8_t> labels(nx * ny * nz, 1);
+  const auto full = two_material_laplacian(labels, nx, ny, nz, 1.0);
+  EXPECT_FALSE(nm::VoxelMultigrid(full, {.coarsest_cells = 64}).split_coarsening());
+  for (std::size_t c = 0; c < labels.size(); c += 3) labels[c] = 0;  // a third excluded
+  const auto holed = two_material_laplacian(labels, nx, ny, nz, 1.0);
+  EXPECT_TRUE(nm::VoxelMultigrid(holed, {.coarsest_cells = 64}).split_coarsening());
+  EXPECT_FALSE(
+      nm::VoxelMultigrid(holed, {.coarsest_cells = 64, .split_above_excluded_fraction = 0.5})
+          .split_coarsening());
+}
+
 TEST(VoxelMultigridSplit, KCycleWithFlexibleCgNeedsNoMoreIterationsThanTheVCycle) {
   // Random two-material image near the threshold of the good phase at contrast 1e4: the K-cycle
   // (flexible CG steps on the graph levels) must reach the same solution in at most as many outer
