@@ -2,7 +2,7 @@
 // half cell (30 volumes in the cathode, 10 in the separator, 20 per particle) in at most 10 ms,
 // 1000 CC-CV cycles in at most 30 s, and a 60-frequency impedance spectrum in at most 50 ms.
 // discharge_1c args: double layers (0/1; 1 = the shipped set), rtol (0: 1e-6, 1: 1e-4), rows (0:
-// one per solver step, 1: step ends only). Figures: docs/benchmarks_p2d.md.
+// one per solver step, 1: step ends only). Figures: docs/benchmarks.md.
 #include "cathodelab/echem/simulate.hpp"
 
 #include <benchmark/benchmark.h>

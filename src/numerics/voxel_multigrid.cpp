@@ -41,7 +41,7 @@ constexpr int kCoarsestSweeps = 8;
 constexpr double kKcycleTolerance = 0.25;
 /// K-cycle only on levels whose doubled visits keep their work below this multiple of the finest
 /// graph level's work (bounds the cost of a cycle where coarsening is slow; 2 loses nothing on
-/// the images measured, docs/benchmarks_transport.md).
+/// the images measured, docs/benchmarks.md).
 constexpr double kKcycleWork = 2.0;
 /// [byte] per fine cell held by the split hierarchy, upper estimate (see bytes_for_split).
 /// 14 for the hierarchy, 1 for the K-cycle work vectors (5 floats per node of graph levels 1 and

@@ -63,7 +63,7 @@ struct VoxelMultigridOptions {
   /// automatic: split also when more than this fraction of the cells is excluded (label 0): a
   /// tortuous solved set (an electrolyte network) puts pieces that are not connected inside a
   /// 2x2x2 block into one structured coarse cell (generated cathode, ionic network: 70 -> 14
-  /// iterations; docs/benchmarks_transport.md).
+  /// iterations; docs/benchmarks.md).
   double split_above_excluded_fraction = 0.25;
   /// theta: a face (edge) is strong when its conductance >= theta * the larger of the two cells'
   /// own conductances (fine level) or strongest edges (graph levels).
