@@ -118,6 +118,15 @@ DesignAxis design_axis(const ReportInput& input) {
 }
 
 /// One mark per design for a scalar: points on a line against the swept value, else bars.
+/// Encoding of a line chart: "value" against the swept key "x", neither axis forced to zero.
+ordered_json value_against_x_encoding(const std::string& x_title, const std::string& y_title) {
+  const ordered_json unzeroed = {{"zero", false}};
+  return {
+      {"x", {{"field", "x"}, {"type", "quantitative"}, {"title", x_title}, {"scale", unzeroed}}},
+      {"y",
+       {{"field", "value"}, {"type", "quantitative"}, {"title", y_title}, {"scale", unzeroed}}}};
+}
+
 std::optional<ReportChart> bar_chart(const ReportInput& input, const std::string& name) {
   const DesignAxis axis = design_axis(input);
   ordered_json values = ordered_json::array();
@@ -142,17 +151,8 @@ std::optional<ReportChart> bar_chart(const ReportInput& input, const std::string
         {"tooltip", tooltip}};
   } else {
     spec["mark"] = {{"type", "line"}, {"point", true}, {"tooltip", true}};
-    spec["encoding"] = {{"x",
-                         {{"field", "x"},
-                          {"type", "quantitative"},
-                          {"title", axis.title},
-                          {"scale", {{"zero", false}}}}},
-                        {"y",
-                         {{"field", "value"},
-                          {"type", "quantitative"},
-                          {"title", name},
-                          {"scale", {{"zero", false}}}}},
-                        {"tooltip", tooltip}};
+    spec["encoding"] = value_against_x_encoding(axis.title, name);
+    spec["encoding"]["tooltip"] = tooltip;
   }
   return ReportChart{short_name(name), spec.dump()};
 }
@@ -206,18 +206,9 @@ std::optional<ReportChart> capacity_by_rate_chart(const ReportInput& input) {
         {"tooltip", tooltip}};
   } else {
     spec["mark"] = {{"type", "line"}, {"point", true}, {"tooltip", true}};
-    spec["encoding"] = {{"x",
-                         {{"field", "x"},
-                          {"type", "quantitative"},
-                          {"title", axis.title},
-                          {"scale", {{"zero", false}}}}},
-                        {"y",
-                         {{"field", "value"},
-                          {"type", "quantitative"},
-                          {"title", y_title},
-                          {"scale", {{"zero", false}}}}},
-                        {"color", colour},
-                        {"tooltip", tooltip}};
+    spec["encoding"] = value_against_x_encoding(axis.title, y_title);
+    spec["encoding"]["color"] = colour;
+    spec["encoding"]["tooltip"] = tooltip;
   }
   return ReportChart{title, spec.dump()};
 }
