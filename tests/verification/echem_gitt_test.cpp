@@ -178,6 +178,16 @@ CellParameters gitt_half_cell() {
   return p;
 }
 
+/// gitt_half_cell with a constant diffusivity [m^2/s] and a linear OCP (1 V per unit of x): the
+/// case with an exact Weppner-Huggins expectation.
+CellParameters linear_ocp_half_cell(double diffusivity) {
+  auto p = gitt_half_cell();
+  p.positive.material.diffusivity = diffusivity;
+  p.positive.material.open_circuit_potential =
+      Function1([](double x) { return 4.3 - 1.0 * x; }, "linear");
+  return p;
+}
+
 constexpr int particle_volumes = 200;  // 0.05 um: resolves sqrt(D tau) = 0.32 um at tau = 10 s
 
 SimulationOptions fine_particle_mesh() {
@@ -197,11 +207,8 @@ double surface_jump_factor(double theta) {
 }
 
 TEST(EchemGitt, ConstantDiffusivityIsRecoveredWithTheSphereBias) {
-  auto p = gitt_half_cell();
   const double d = 1e-14;
-  p.positive.material.diffusivity = d;
-  p.positive.material.open_circuit_potential =
-      Function1([](double x) { return 4.3 - 1.0 * x; }, "linear");
+  auto p = linear_ocp_half_cell(d);
   for (const double tau : {10.0, 40.0}) {
     GittOptions g;
     g.c_rate = 1.0;
@@ -326,11 +333,8 @@ TEST(EchemGitt, SqrtTimeReadingIgnoresTheKineticOverpotentialBehindADoubleLayer)
   // current (and so the kinetic overpotential and the surface jump) is still zero and builds up
   // within R_ct C_dl (about 1 ms here). The end-point dE_t of echem::gitt then contains the whole
   // kinetic overpotential (printed: D_WH falls to about 0.45 D); the sqrt(t) reading does not.
-  auto p = gitt_half_cell();
   const double d = 1e-14;
-  p.positive.material.diffusivity = d;
-  p.positive.material.open_circuit_potential =
-      Function1([](double x) { return 4.3 - 1.0 * x; }, "linear");
+  auto p = linear_ocp_half_cell(d);
   p.positive.material.exchange_current_coefficient = 1e-5;  // ~16 mV overpotential at 1C
   // i0 ~ sqrt(x (1 - x)) is stationary at x = 0.5: start just below it so that the 16 mV kinetic
   // overpotential stays constant across the surface excursion (about 0.03), as Weppner-Huggins
@@ -364,12 +368,9 @@ TEST(EchemGitt, LongPulsesAreFlaggedAndSparseRowsFallBackToEndPoints) {
   // The default GITT pulse (600 s at C/10) on R = 5 um, D = 1e-14 m^2/s: theta = 0.24 in D; the
   // Weppner-Huggins value itself is biased to about 0.36 D, so the reported theta (from D_WH) is
   // about 0.09, still far above 0.01. Default mesh; one pulse.
-  auto p = gitt_half_cell();
+  auto p = linear_ocp_half_cell(1e-14);
   const double r5 = 5e-6;
   p.positive.particles = {ParticleClass{r5, 0.5}};
-  p.positive.material.diffusivity = 1e-14;
-  p.positive.material.open_circuit_potential =
-      Function1([](double x) { return 4.3 - 1.0 * x; }, "linear");
   GittOptions g;
   g.pulses = 1;
   g.simulation.mesh.positive = 4;

@@ -53,6 +53,19 @@ std::vector<double> random_vector(const std::vector<std::uint8_t>& labels, unsig
   return v;
 }
 
+/// u^T M v = v^T M u and u^T M u > 0 for two random vectors on the active cells of `labels`;
+/// float work vectors inside the cycle make it symmetric to single precision only.
+void expect_symmetric_positive_definite(const nm::VoxelMultigrid& m,
+                                        const std::vector<std::uint8_t>& labels) {
+  const auto u = random_vector(labels, 5), v = random_vector(labels, 6);
+  std::vector<double> mu(u.size()), mv(v.size());
+  m.apply(u, mu);
+  m.apply(v, mv);
+  EXPECT_NEAR(dot(v, mu), dot(u, mv), 1e-5 * std::sqrt(dot(u, mu) * dot(v, mv)));
+  EXPECT_GT(dot(u, mu), 0.0);
+  EXPECT_GT(dot(v, mv), 0.0);
+}
+
 }  // namespace
 
 TEST(VoxelLaplacian, SymmetricAndPositiveDefiniteOnActiveCells) {
@@ -89,14 +102,7 @@ TEST(VoxelMultigrid, VCycleIsSymmetricPositiveDefinite) {
   p.laplacian.labels = p.labels;
   const nm::VoxelMultigrid m(p.laplacian, {.coarsest_cells = 64, .cycle = nm::VoxelCycle::v});
   EXPECT_GE(m.levels(), 3);
-  const auto u = random_vector(p.labels, 5), v = random_vector(p.labels, 6);
-  std::vector<double> mu(u.size()), mv(v.size());
-  m.apply(u, mu);
-  m.apply(v, mv);
-  // Float work vectors inside: symmetric to single precision.
-  EXPECT_NEAR(dot(v, mu), dot(u, mv), 1e-5 * std::sqrt(dot(u, mu) * dot(v, mv)));
-  EXPECT_GT(dot(u, mu), 0.0);
-  EXPECT_GT(dot(v, mv), 0.0);
+  expect_symmetric_positive_definite(m, p.labels);
 }
 
 TEST(VoxelMultigrid, PcgAgreesWithPlainCgAndConvergesFast) {
@@ -175,13 +181,7 @@ TEST(VoxelMultigridSplit, VCycleIsSymmetricPositiveDefiniteAtHighContrast) {
   ASSERT_TRUE(m.split_coarsening());
   EXPECT_FALSE(m.variable());
   EXPECT_GE(m.levels(), 3);
-  const auto u = random_vector(labels, 5), v = random_vector(labels, 6);
-  std::vector<double> mu(u.size()), mv(v.size());
-  m.apply(u, mu);
-  m.apply(v, mv);
-  EXPECT_NEAR(dot(v, mu), dot(u, mv), 1e-5 * std::sqrt(dot(u, mu) * dot(v, mv)));
-  EXPECT_GT(dot(u, mu), 0.0);
-  EXPECT_GT(dot(v, mv), 0.0);
+  expect_symmetric_positive_definite(m, labels);
 }
 
 TEST(VoxelMultigridSplit, ChosenForManyExcludedCellsAtContrastOne) {
