@@ -105,6 +105,17 @@ AnalysisInput load_analysis_input(const std::string& path, const std::string& vo
   }
   AnalysisInput input{microstructure::Microstructure(std::move(labels), std::move(phases))};
   if (folder) input.structure.set_periodic_in_plane(folder->periodic_in_plane);
+  if (folder && folder->particle_ids.size() != 0) {
+    // Touching particles of a generated structure stay the particles the generator drew.
+    if (folder->particle_ids.grid().shape != input.structure.grid().shape) {
+      throw core::InputError("microstructure.vti and labels.tif differ in shape", "input",
+                             "rebuild the folder with `cathodelab build`");
+    }
+    core::Array3<microstructure::ParticleId> ids(input.structure.grid(), 0);
+    std::copy(folder->particle_ids.values().begin(), folder->particle_ids.values().end(),
+              ids.values().begin());
+    input.structure.set_particle_ids(std::move(ids));
+  }
   return input;
 }
 

@@ -80,9 +80,7 @@ void build_study(const BuildArgs& args) {
   }
   const std::filesystem::path out(args.out);
   for (const auto& design : designs) {
-    const study::CalculatorResult calculation =
-        study::calculate_design(study::calculator_input(design));
-    microstructure::GenerationSpec generation = study::generation_spec(design, calculation);
+    microstructure::GenerationSpec generation = study::generation_spec(design, design.calculation);
     if (args.seed) {
       generation.seed = *args.seed;
     }

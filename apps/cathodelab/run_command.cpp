@@ -1,11 +1,14 @@
 // `cathodelab run FILE --out DIR [--resume] [--jobs N]`: expands the study, runs every design
 // through the stages in parallel, writes each finished design at once (DIR/designs/<id>/), then
 // DIR/designs.csv and the report DIR/report/index.html. See io/result_sink.hpp for the layout.
+// The summary line counts designs that are ok (every requested result computed), partial (some
+// results missing, each with its reason) and failed; exit code 0 unless every design failed (2).
 //
 // Test only: CATHODELAB_TEST_DESIGN_DELAY_MS=<ms> makes every design sleep that long, so the resume
 // test can kill a run midway. It changes no result.
 #include "command.hpp"
 
+#include "cathodelab/core/error.hpp"
 #include "cathodelab/core/log.hpp"
 #include "cathodelab/io/provenance.hpp"
 #include "cathodelab/io/result_sink.hpp"
@@ -79,10 +82,22 @@ void run(const RunArguments& args) {
   io::write_designs_csv(out, designs, summary.results);
   const auto report_file = out / "report" / "index.html";
   report::write_study_report(report_input(spec, designs, summary, provenance, out), report_file);
-  std::cout << fmt::format("{} designs: {} computed, {} resumed, {} failed\n", designs.size(),
-                           summary.computed, summary.resumed, summary.failed);
+  std::cout << fmt::format("{} designs: {} ok, {} partial, {} failed ({} computed, {} resumed)\n",
+                           designs.size(), summary.ok, summary.partial, summary.failed,
+                           summary.computed, summary.resumed);
+  for (std::size_t i = 0; i < designs.size(); ++i) {
+    const auto& r = summary.results[i];
+    if (r.status == study::DesignStatus::ok) continue;
+    std::cout << fmt::format("  {} {}: {}\n", study::status_name(r.status), r.id, r.reason);
+  }
   std::cout << "results: " << (out / "designs.csv").string() << "\nreport: " << report_file.string()
             << "\n";
+  if (!designs.empty() && summary.failed == designs.size()) {
+    // Nothing was computed: the run failed as a whole (the folder still holds every reason).
+    throw core::InputError(
+        fmt::format("every design of the study failed ({} of {})", summary.failed, designs.size()),
+        "", "see the reasons above and in " + (out / "designs.csv").string(), {args.file, 0, 0});
+  }
 }
 
 void setup_run(CLI::App& parent) {

@@ -67,21 +67,41 @@ Control control_of(const Step& s, const CellParameters& p, double nominal, doubl
 
 constexpr std::size_t table_event = 5;  ///< P2dModel::events: a surface left a table
 
-const char* event_reason(std::size_t index) {
+/// The step end of a fired P2dModel event (events 0-4; 5 is a failure).
+StepEnd step_end_of_event(std::size_t index) {
   switch (index) {
     case 0:
-      return "lower voltage cut-off";
+      return StepEnd::lower_voltage;
     case 1:
-      return "upper voltage cut-off";
+      return StepEnd::upper_voltage;
     case 2:
-      return "current cut-off";
+      return StepEnd::current;
     case 3:
-      return "particle surface emptied (stoichiometry window)";
+      return StepEnd::surface_emptied;
     case 4:
-      return "particle surface filled (stoichiometry window)";
+      return StepEnd::surface_filled;
     default:
-      return "particle surface left a table";
+      return StepEnd::failed;
   }
+}
+
+/// A current-driven step's direction is its verb's; a hold or sweep goes the way the charge went.
+StepDirection direction_of(const Step& step, double charge_passed) {
+  switch (step.mode) {
+    case StepMode::rest:
+      return StepDirection::rest;
+    case StepMode::current:
+    case StepMode::c_rate:
+    case StepMode::current_density:
+    case StepMode::power:
+      return step.direction > 0.0 ? StepDirection::discharge : StepDirection::charge;
+    case StepMode::voltage:
+    case StepMode::sweep:
+      break;
+  }
+  if (charge_passed > 0.0) return StepDirection::discharge;
+  if (charge_passed < 0.0) return StepDirection::charge;
+  return StepDirection::rest;
 }
 
 class Runner {
@@ -120,7 +140,8 @@ class Runner {
     try {
       start();
     } catch (const core::NumericalError& e) {
-      r.failure = Failure{0, experiment.steps.empty() ? "" : experiment.steps[0].text, 0.0,
+      r.failure = Failure{FailureKind::no_consistent_start, 0,
+                          experiment.steps.empty() ? "" : experiment.steps[0].text, 0.0,
                           std::string("no consistent initial state: ") + e.what()};
       r.solver = e.stats();
       return r;
@@ -221,8 +242,9 @@ class Runner {
     const double q0 = model_.charge(y_);
     const double e0 = model_.energy(y_);
     const double t_end = t_ + (step.duration ? *step.duration : 1e8);
-    auto fail = [&](const std::string& reason) {
-      r.failure = Failure{index, step.text, t_, reason};
+    auto fail = [&](FailureKind kind, const std::string& reason) {
+      r.failure = Failure{kind, index, step.text, t_, reason};
+      summary.end = StepEnd::failed;
       summary.termination = "failed: " + reason;
       summary.duration = t_ - summary.start_time;
       r.steps.push_back(summary);
@@ -234,26 +256,35 @@ class Runner {
       model_.set_limits(limits);
       solver_.set_events_enabled(true);
       solver_.reset(t_, y_, yp_);
-      solver_.make_consistent(t_ + std::min(1.0, 0.01 * (t_end - t_)));
+      try {
+        solver_.make_consistent(t_ + std::min(1.0, 0.01 * (t_end - t_)));
+      } catch (const core::NumericalError& e) {
+        copy_state();
+        return fail(FailureKind::no_consistent_start, e.what());
+      }
       copy_state();
       const double v_start = model_.voltage(y_);
       summary.start_voltage = v_start;
       summary.ir_drop = v_start - v_prev;
-      if (!std::isfinite(v_start)) return fail("non-finite voltage at the step start");
+      if (!std::isfinite(v_start)) {
+        return fail(FailureKind::non_finite, "non-finite voltage at the step start");
+      }
       if (v_start < limits.lower_voltage - 1e-9 || v_start > limits.upper_voltage + 1e-9) {
         return fail(
+            FailureKind::cutoff_at_start,
             fmt::format("cut-off already violated at the start: V = {:.4f} V outside [{:.4f}, "
                         "{:.4f}] V",
                         v_start, limits.lower_voltage, limits.upper_voltage));
       }
       if (limits.guard_table && model_.table_margin(y_) < -1e-9) {
-        return fail("at the step start: " + model_.table_exit_description(y_));
+        return fail(FailureKind::table_exit,
+                    "at the step start: " + model_.table_exit_description(y_));
       }
       record(r, index, step.cycle);
-      std::string termination = "time";
+      StepEnd end = StepEnd::time;
       bool current_already_below =
           limits.min_current >= 0.0 && std::abs(model_.current_density(y_)) < limits.min_current;
-      if (current_already_below) termination = "current cut-off";
+      if (current_already_below) end = StepEnd::current;
       while (!current_already_below && t_ < t_end) {
         while (next_profile_ < profile_times_.size() && profile_times_[next_profile_] < t_)
           ++next_profile_;
@@ -289,8 +320,10 @@ class Runner {
           }
           // Leaving a table is a failure (the model would run on clamped values); where the
           // stoichiometry window ends at the same point, the window's normal end comes first.
-          if (fired == table_event) return fail(model_.table_exit_description(y_));
-          if (fired < result.event_direction.size()) termination = event_reason(fired);
+          if (fired == table_event) {
+            return fail(FailureKind::table_exit, model_.table_exit_description(y_));
+          }
+          if (fired < result.event_direction.size()) end = step_end_of_event(fired);
           break;
         }
       }
@@ -298,15 +331,17 @@ class Runner {
           (r.timeseries.time.empty() || r.timeseries.time.back() < t_)) {
         record(r, index, step.cycle);
       }
-      summary.termination = termination;
+      summary.end = end;
+      summary.termination = std::string(step_end_name(end));
     } catch (const core::NumericalError& e) {
       copy_state();
-      return fail(e.what());
+      return fail(FailureKind::solver, e.what());
     }
     summary.duration = t_ - summary.start_time;
     summary.end_voltage = model_.voltage(y_);
     const double dq = (model_.charge(y_) - q0) * p_.area / 3600.0;
     const double de = (model_.energy(y_) - e0) * p_.area / 3600.0;
+    summary.direction = direction_of(step, dq);
     summary.capacity = std::abs(dq);
     summary.energy = std::abs(de);
     summary.mean_voltage = summary.capacity > 0.0
@@ -326,13 +361,10 @@ class Runner {
     }
     for (const auto& s : r.steps) {
       auto& c = r.cycles[static_cast<std::size_t>(s.cycle)];
-      // The sign of the charge passed tells discharge from charge.
-      const bool discharge = s.mean_voltage > 0.0 && s.capacity > 0.0 && s.text.size() > 0 &&
-                             (s.text[0] == 'D' || s.text[0] == 'd');
-      if (discharge) {
+      if (s.direction == StepDirection::discharge) {
         c.discharge_capacity += s.capacity;
         c.discharge_energy += s.energy;
-      } else if (s.capacity > 0.0) {
+      } else if (s.direction == StepDirection::charge) {
         c.charge_capacity += s.capacity;
         c.charge_energy += s.energy;
       }
@@ -345,6 +377,26 @@ class Runner {
 };
 
 }  // namespace
+
+std::string_view step_end_name(StepEnd end) {
+  switch (end) {
+    case StepEnd::time:
+      return "time";
+    case StepEnd::lower_voltage:
+      return "lower voltage cut-off";
+    case StepEnd::upper_voltage:
+      return "upper voltage cut-off";
+    case StepEnd::current:
+      return "current cut-off";
+    case StepEnd::surface_emptied:
+      return "particle surface emptied (stoichiometry window)";
+    case StepEnd::surface_filled:
+      return "particle surface filled (stoichiometry window)";
+    case StepEnd::failed:
+      return "failed";
+  }
+  return "failed";
+}
 
 CellResult simulate(const CellParameters& parameters, const Experiment& experiment,
                     const SimulationOptions& options) {

@@ -11,7 +11,9 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -131,6 +133,9 @@ std::string result_to_json(const study::Design& design, const study::DesignResul
   ordered_json texts = ordered_json::object();
   for (const auto& [name, value] : result.texts) texts[name] = value;
   j["texts"] = texts;
+  ordered_json missing = ordered_json::object();
+  for (const auto& [name, why] : result.missing) missing[name] = why;
+  j["missing"] = missing;
   ordered_json tables = ordered_json::object();
   for (const auto& [name, table] : result.tables) {
     tables[name] = {{"columns", table.columns}, {"rows", table.rows}};
@@ -149,11 +154,11 @@ study::DesignResult result_from_json(const std::string& text) {
   study::DesignResult r;
   r.id = j.at("id").get<std::string>();
   r.index = j.at("index").get<std::size_t>();
-  const std::string status = j.at("status").get<std::string>();
-  r.status = status == "ok"        ? study::DesignStatus::ok
-             : status == "skipped" ? study::DesignStatus::skipped
-                                   : study::DesignStatus::failed;
+  r.status = study::status_from_name(j.at("status").get<std::string>());
   r.reason = j.at("reason").get<std::string>();
+  if (const auto it = j.find("missing"); it != j.end()) {
+    for (const auto& [name, why] : it->items()) r.missing[name] = why.get<std::string>();
+  }
   for (const auto& [name, value] : j.at("scalars").items()) r.scalars[name] = value.get<double>();
   for (const auto& [name, value] : j.at("texts").items()) r.texts[name] = value.get<std::string>();
   for (const auto& [name, value] : j.at("tables").items()) {
@@ -241,60 +246,163 @@ const std::vector<std::string>& key_result_names() {
   return names;
 }
 
-void write_designs_csv(const fs::path& out_dir, const std::vector<study::Design>& designs,
-                       const std::vector<study::DesignResult>& results) {
-  std::vector<std::string> swept_keys;
-  for (const auto& d : designs) {
-    for (const auto& [key, value] : d.swept) {
-      if (std::find(swept_keys.begin(), swept_keys.end(), key) == swept_keys.end())
-        swept_keys.push_back(key);
-    }
-  }
-  std::vector<std::string> columns = key_result_names();
+namespace {
+
+/// The result columns of a set of designs: the key results first (those present), then every
+/// other scalar, text and missing result alphabetically. A result asked for but not computed keeps
+/// its column (an empty cell; the reason column says why), so that no requested result vanishes.
+std::vector<std::string> result_columns(const std::vector<study::DesignResult>& results) {
   std::set<std::string> others;
   for (const auto& r : results) {
     for (const auto& [name, value] : r.scalars) others.insert(name);
     for (const auto& [name, value] : r.texts) others.insert(name);
+    for (const auto& [name, why] : r.missing) others.insert(name);
   }
-  for (const auto& name : columns) others.erase(name);
   std::vector<std::string> present;
-  for (const auto& name : columns) {
-    const bool any = std::any_of(results.begin(), results.end(), [&](const auto& r) {
-      return r.scalars.count(name) != 0 || r.texts.count(name) != 0;
-    });
-    if (any) present.push_back(name);
+  for (const auto& name : key_result_names()) {
+    if (others.erase(name) != 0) present.push_back(name);
   }
   present.insert(present.end(), others.begin(), others.end());
+  return present;
+}
 
+std::vector<std::string> swept_key_names(const std::vector<study::Design>& designs) {
+  std::vector<std::string> keys;
+  for (const auto& d : designs) {
+    for (const auto& [key, value] : d.swept) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+  }
+  return keys;
+}
+
+std::string swept_value(const study::Design& d, const std::string& key) {
+  const auto it =
+      std::find_if(d.swept.begin(), d.swept.end(), [&](const auto& p) { return p.first == key; });
+  return it == d.swept.end() ? std::string{} : it->second;
+}
+
+std::string result_cell(const study::DesignResult& r, const std::string& name) {
+  if (auto it = r.scalars.find(name); it != r.scalars.end()) return csv_number(it->second);
+  if (auto t = r.texts.find(name); t != r.texts.end()) return t->second;
+  return {};
+}
+
+/// One row per design (every replicate its own row).
+std::string design_rows_csv(const std::vector<study::Design>& designs,
+                            const std::vector<study::DesignResult>& results) {
+  const std::vector<std::string> swept_keys = swept_key_names(designs);
+  const std::vector<std::string> columns = result_columns(results);
+  const bool replicated = !designs.empty() && designs.front().replicates > 1;
   std::vector<std::string> header{"id"};
+  if (replicated) header.insert(header.end(), {"point", "replicate"});
   header.insert(header.end(), swept_keys.begin(), swept_keys.end());
-  header.insert(header.end(), present.begin(), present.end());
-  header.emplace_back("status");
-  header.emplace_back("reason");
+  header.insert(header.end(), columns.begin(), columns.end());
+  header.insert(header.end(), {"status", "reason"});
   std::string text = csv_line(header);
   for (std::size_t i = 0; i < designs.size(); ++i) {
     const auto& d = designs[i];
     const auto& r = results.at(i);
     std::vector<std::string> row{d.id};
-    for (const auto& key : swept_keys) {
-      auto it = std::find_if(d.swept.begin(), d.swept.end(),
-                             [&](const auto& p) { return p.first == key; });
-      row.push_back(it == d.swept.end() ? "" : it->second);
-    }
-    for (const auto& name : present) {
-      if (auto it = r.scalars.find(name); it != r.scalars.end()) {
-        row.push_back(csv_number(it->second));
-      } else if (auto t = r.texts.find(name); t != r.texts.end()) {
-        row.push_back(t->second);
-      } else {
-        row.emplace_back();
-      }
-    }
+    if (replicated) row.insert(row.end(), {std::to_string(d.point), std::to_string(d.replicate)});
+    for (const auto& key : swept_keys) row.push_back(swept_value(d, key));
+    for (const auto& name : columns) row.push_back(result_cell(r, name));
     row.emplace_back(study::status_name(r.status));
     row.push_back(r.reason);
     text += csv_line(row);
   }
-  write_file_atomically(out_dir / "designs.csv", text);
+  return text;
+}
+
+/// One row per design point: each numeric result as the mean over the replicates that computed it
+/// and its sample standard deviation ("NAME std"), with the count; the status is "ok" only when
+/// every replicate is.
+std::string point_rows_csv(const std::vector<study::Design>& designs,
+                           const std::vector<study::DesignResult>& results) {
+  const std::vector<std::string> swept_keys = swept_key_names(designs);
+  std::vector<std::string> columns;
+  std::set<std::string> numeric;
+  for (const auto& r : results) {
+    for (const auto& [name, value] : r.scalars) numeric.insert(name);
+  }
+  for (const auto& name : result_columns(results)) {
+    if (numeric.count(name) != 0 || std::none_of(results.begin(), results.end(), [&](auto& r) {
+          return r.texts.count(name) != 0;
+        })) {
+      columns.push_back(name);
+    }
+  }
+  std::vector<std::string> header{"point", "ids", "replicates [-]"};
+  header.insert(header.end(), swept_keys.begin(), swept_keys.end());
+  for (const auto& name : columns) header.insert(header.end(), {name, name + " std"});
+  header.insert(header.end(), {"status", "reason"});
+  std::string text = csv_line(header);
+  std::map<std::size_t, std::vector<std::size_t>> by_point;
+  for (std::size_t i = 0; i < designs.size(); ++i) by_point[designs[i].point].push_back(i);
+  for (const auto& [point, members] : by_point) {
+    std::vector<std::string> row{std::to_string(point)};
+    std::string ids;
+    std::size_t computed = 0;
+    study::DesignStatus status = study::DesignStatus::ok;
+    std::string reason;
+    for (const std::size_t i : members) {
+      ids += (ids.empty() ? "" : " ") + designs[i].id;
+      const auto& r = results.at(i);
+      if (r.status != study::DesignStatus::failed) ++computed;
+      if (r.status != study::DesignStatus::ok) {
+        status = status == study::DesignStatus::failed || r.status == study::DesignStatus::failed
+                     ? study::DesignStatus::failed
+                     : study::DesignStatus::partial;
+        reason += (reason.empty() ? "" : " | ") +
+                  fmt::format("replicate {}: {}", designs[i].replicate, r.reason);
+      }
+    }
+    if (computed > 0 && status == study::DesignStatus::failed)
+      status = study::DesignStatus::partial;
+    row.push_back(ids);
+    row.push_back(std::to_string(computed));
+    for (const auto& key : swept_keys) row.push_back(swept_value(designs[members.front()], key));
+    for (const auto& name : columns) {
+      std::vector<double> values;
+      for (const std::size_t i : members) {
+        if (auto it = results.at(i).scalars.find(name); it != results.at(i).scalars.end()) {
+          values.push_back(it->second);
+        }
+      }
+      if (values.empty()) {
+        row.insert(row.end(), {std::string{}, std::string{}});
+        continue;
+      }
+      double mean = 0.0;
+      for (const double v : values) mean += v;
+      mean /= static_cast<double>(values.size());
+      double squares = 0.0;
+      for (const double v : values) squares += (v - mean) * (v - mean);
+      row.push_back(csv_number(mean));
+      row.push_back(values.size() > 1
+                        ? csv_number(std::sqrt(squares / static_cast<double>(values.size() - 1)))
+                        : std::string{});
+    }
+    row.emplace_back(study::status_name(status));
+    row.push_back(reason);
+    text += csv_line(row);
+  }
+  return text;
+}
+
+}  // namespace
+
+void write_designs_csv(const fs::path& out_dir, const std::vector<study::Design>& designs,
+                       const std::vector<study::DesignResult>& results) {
+  const bool replicated = !designs.empty() && designs.front().replicates > 1;
+  if (!replicated) {
+    write_file_atomically(out_dir / "designs.csv", design_rows_csv(designs, results));
+    return;
+  }
+  // With replicates, designs.csv summarizes each design point (mean and spread) and
+  // replicates.csv keeps every replicate's own row.
+  write_file_atomically(out_dir / "designs.csv", point_rows_csv(designs, results));
+  write_file_atomically(out_dir / "replicates.csv", design_rows_csv(designs, results));
 }
 
 }  // namespace cathodelab::io

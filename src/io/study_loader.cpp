@@ -327,18 +327,32 @@ study::StudySpec load_study(const fs::path& file, const LoadStudyOptions& option
                        detail::location(file_name, *s));
     }
     for (const auto& [key, node] : *s->as_table()) {
-      const std::vector<std::string> valid{"name", "seed", "description"};
+      const std::vector<std::string> valid{"name", "seed", "replicates", "replicate",
+                                           "description"};
       const std::string path = "study." + std::string(key.str());
+      constexpr std::int64_t max_replicates = 1000;
       if (key.str() == "name" && node.is_string()) {
         spec.name = node.as_string()->get();
       } else if (key.str() == "seed" && node.is_integer() && node.as_integer()->get() >= 0) {
         spec.seed = static_cast<std::uint64_t>(node.as_integer()->get());
+      } else if (key.str() == "replicates" && node.is_integer() && node.as_integer()->get() >= 1 &&
+                 node.as_integer()->get() <= max_replicates) {
+        spec.replicates = static_cast<std::size_t>(node.as_integer()->get());
+      } else if (key.str() == "replicate" && node.is_integer() && node.as_integer()->get() >= 0 &&
+                 node.as_integer()->get() < max_replicates) {
+        spec.only_replicate = static_cast<std::size_t>(node.as_integer()->get());
       } else if (key.str() == "description" && node.is_string()) {
       } else if (std::find(valid.begin(), valid.end(), key.str()) != valid.end()) {
-        throw InputError("wrong type", path,
-                         key.str() == "seed" ? "give a non-negative integer, e.g. seed = 42"
-                                             : "give a string, e.g. name = \"cam-fraction\"",
-                         detail::location(file_name, node));
+        const std::string fix =
+            key.str() == "seed"         ? "give a non-negative integer, e.g. seed = 42"
+            : key.str() == "replicates" ? "give an integer from 1 to 1000, e.g. replicates = 3"
+            : key.str() == "replicate"
+                ? "give the index of one replicate, 0 to replicates - 1, e.g. replicate = 0"
+                : "give a string, e.g. name = \"cam-fraction\"";
+        throw InputError(key.str() == "replicates"  ? "must be an integer from 1 to 1000"
+                         : key.str() == "replicate" ? "must be an integer from 0 to 999"
+                                                    : "wrong type",
+                         path, fix, detail::location(file_name, node));
       } else {
         throw InputError("unknown key '" + std::string(key.str()) + "'", path,
                          core::suggestion_text(key.str(), valid),
@@ -347,6 +361,12 @@ study::StudySpec load_study(const fs::path& file, const LoadStudyOptions& option
     }
   }
   if (spec.name.empty()) spec.name = file.stem().string();
+  if (spec.only_replicate && *spec.only_replicate >= spec.replicates) {
+    throw InputError(fmt::format("replicate {} of a study with {} replicate(s)",
+                                 *spec.only_replicate, spec.replicates),
+                     "study.replicate", "give an index from 0 to replicates - 1",
+                     detail::location(file_name, *root.at_path("study.replicate").node()));
+  }
   // [sweep] or [[sweep]]
   if (const auto* s = root.get("sweep")) {
     if (const auto* table = s->as_table()) {
@@ -412,6 +432,11 @@ std::string design_toml(const study::Design& design) {
   study_table.insert("name", design.study_name);
   // The study seed is what the id hashes; the seed of this design's streams derives from it.
   study_table.insert("seed", static_cast<std::int64_t>(design.study_seed));
+  if (design.replicates > 1) {
+    // Re-running this file computes this replicate alone, with the same seed and id.
+    study_table.insert("replicates", static_cast<std::int64_t>(design.replicates));
+    study_table.insert("replicate", static_cast<std::int64_t>(design.replicate));
+  }
   root.insert("study", std::move(study_table));
   for (const auto& [path, value] : design.inputs) {
     toml::table* table = &root;

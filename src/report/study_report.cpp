@@ -201,7 +201,7 @@ std::vector<ReportSection> design_sections(const ReportInput& input) {
     ordered_json values = ordered_json::array();
     for (const auto& d : input.designs) {
       auto it = d.result.scalars.find(name);
-      if (d.result.status != study::DesignStatus::ok || it == d.result.scalars.end()) continue;
+      if (d.result.status == study::DesignStatus::failed || it == d.result.scalars.end()) continue;
       ordered_json row;
       row["design"] = d.result.id;
       row["value"] = it->second;
@@ -269,9 +269,18 @@ std::string study_report_html(const ReportInput& input) {
   sections.insert(sections.end(), input.sections.begin(), input.sections.end());
 
   std::size_t ok = 0;
+  std::size_t partial = 0;
   std::size_t failed = 0;
+  std::string not_ok;  // every design that is not ok, with its reason, in the header
   for (const auto& d : input.designs) {
-    (d.result.status == study::DesignStatus::failed ? failed : ok) += 1;
+    const auto status = d.result.status;
+    (status == study::DesignStatus::ok        ? ok
+     : status == study::DesignStatus::partial ? partial
+                                              : failed) += 1;
+    if (status != study::DesignStatus::ok) {
+      not_ok += "<li><b>" + std::string(study::status_name(status)) + "</b> <code>" +
+                html_escape(d.result.id) + "</code>: " + html_escape(d.result.reason) + "</li>\n";
+    }
   }
 
   std::string html;
@@ -293,6 +302,9 @@ th, td { border: 1px solid #dde3ea; padding: 4px 8px; text-align: right; white-s
 th { background: #eef2f6; position: sticky; top: 0; }
 td.text, th.text { text-align: left; }
 tr.failed td { background: #fdecec; }
+tr.partial td { background: #fff6e0; }
+td.missing { color: #8a5a00; font-style: italic; }
+details.not-ok { background: #fff6e0; border: 1px solid #f0d9a0; padding: 6px 10px; }
 .scroll { overflow: auto; max-height: 520px; border: 1px solid #dde3ea; }
 details { margin-top: 10px; }
 summary { cursor: pointer; }
@@ -308,8 +320,12 @@ footer { color: #6b7682; font-size: 12px; padding: 0 28px 20px 28px; }
           "</h1><p>cathodelab study report</p></header>\n<main>\n";
   html += fmt::format(
       "<p class=\"summary\"><span><b>{}</b> designs</span><span><b>{}</b> ok</span><span><b>{}</b> "
-      "failed</span></p>\n",
-      input.designs.size(), ok, failed);
+      "partial</span><span><b>{}</b> failed</span></p>\n",
+      input.designs.size(), ok, partial, failed);
+  if (!not_ok.empty()) {
+    html += "<details class=\"not-ok\" open><summary>Designs with missing results</summary><ul>\n" +
+            not_ok + "</ul></details>\n";
+  }
   html += "<pre id=\"report-errors\"></pre>\n";
   html += "<details><summary>Provenance</summary><table class=\"provenance\">\n";
   for (const auto& [name, value] : input.provenance) {
@@ -343,7 +359,8 @@ footer { color: #6b7682; font-size: 12px; padding: 0 28px 20px 28px; }
   for (const auto& name : input.key_results) {
     const bool present =
         std::any_of(input.designs.begin(), input.designs.end(), [&](const auto& d) {
-          return d.result.scalars.count(name) != 0 || d.result.texts.count(name) != 0;
+          return d.result.scalars.count(name) != 0 || d.result.texts.count(name) != 0 ||
+                 d.result.missing.count(name) != 0;
         });
     if (present) columns.push_back(name);
   }
@@ -356,8 +373,10 @@ footer { color: #6b7682; font-size: 12px; padding: 0 28px 20px 28px; }
   for (const auto& name : columns) html += "<th>" + html_escape(name) + "</th>";
   html += "<th class=\"text\">status</th><th class=\"text\">reason</th></tr></thead>\n<tbody>\n";
   for (const auto& d : input.designs) {
-    const bool is_failed = d.result.status == study::DesignStatus::failed;
-    html += is_failed ? "<tr class=\"failed\">" : "<tr>";
+    const auto status = d.result.status;
+    html += status == study::DesignStatus::failed    ? "<tr class=\"failed\">"
+            : status == study::DesignStatus::partial ? "<tr class=\"partial\">"
+                                                     : "<tr>";
     html += "<td class=\"text\"><code>" + html_escape(d.result.id) + "</code></td>";
     for (const auto& key : input.swept_keys)
       html += "<td class=\"text\">" + html_escape(swept_value(d, key)) + "</td>";
@@ -366,6 +385,8 @@ footer { color: #6b7682; font-size: 12px; padding: 0 28px 20px 28px; }
         html += "<td>" + format_number(it->second) + "</td>";
       } else if (auto t = d.result.texts.find(name); t != d.result.texts.end()) {
         html += "<td class=\"text\">" + html_escape(t->second) + "</td>";
+      } else if (auto m = d.result.missing.find(name); m != d.result.missing.end()) {
+        html += "<td class=\"missing\" title=\"" + html_escape(m->second) + "\">not computed</td>";
       } else {
         html += "<td></td>";
       }

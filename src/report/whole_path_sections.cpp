@@ -48,7 +48,7 @@ std::optional<ReportChart> curves_chart(const ReportInput& input, const std::str
                                         const std::string& title, bool log_x = false) {
   ordered_json values = ordered_json::array();
   for (const auto& d : input.designs) {
-    if (d.result.status != study::DesignStatus::ok) continue;
+    if (d.result.status == study::DesignStatus::failed) continue;
     const auto it = d.result.tables.find(table_name);
     if (it == d.result.tables.end()) continue;
     const auto cx = column(it->second, x);
@@ -131,7 +131,7 @@ std::optional<ReportChart> bar_chart(const ReportInput& input, const std::string
   const DesignAxis axis = design_axis(input);
   ordered_json values = ordered_json::array();
   for (const auto& d : input.designs) {
-    if (d.result.status != study::DesignStatus::ok) continue;
+    if (d.result.status == study::DesignStatus::failed) continue;
     const auto it = d.result.scalars.find(name);
     if (it == d.result.scalars.end()) continue;
     ordered_json row = {{"design", label_of(d)}, {"value", it->second}};
@@ -165,7 +165,7 @@ std::optional<ReportChart> capacity_by_rate_chart(const ReportInput& input) {
   ordered_json values = ordered_json::array();
   std::map<double, std::string> rates;  // C-rate -> label, ascending
   for (const auto& d : input.designs) {
-    if (d.result.status != study::DesignStatus::ok) continue;
+    if (d.result.status == study::DesignStatus::failed) continue;
     const auto table = d.result.tables.find("Rate capability");
     if (table == d.result.tables.end()) continue;
     const auto c_rate = column(table->second, "C-rate [h-1]");

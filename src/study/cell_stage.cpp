@@ -59,15 +59,23 @@ echem::Experiment experiment_of(const Design& design) {
   }
 }
 
-bool is_discharge(const echem::StepSummary& s) {
-  return !s.text.empty() && (s.text[0] == 'D' || s.text[0] == 'd') && s.capacity > 0.0;
+/// One line on how a simulation failed: step, time and reason.
+std::string failure_text(const echem::Failure& f) {
+  return fmt::format("step {} \"{}\" failed at t = {:.1f} s: {}", f.step + 1, f.step_text, f.time,
+                     f.reason);
 }
 
-[[noreturn]] void fail(const echem::CellResult& r) {
-  const auto& f = *r.failure;
-  throw core::NumericalError(
-      fmt::format("step {} \"{}\" at t = {:.1f} s: {}", f.step + 1, f.step_text, f.time, f.reason),
-      r.solver);
+/// Steps that ended on a particle surface reaching its stoichiometry window before their own
+/// cut-off: the capacity is then set by solid diffusion, which the user should be told.
+std::string early_step_ends(const echem::CellResult& r) {
+  std::string text;
+  for (const auto& step : r.steps) {
+    if (step.end != echem::StepEnd::surface_filled && step.end != echem::StepEnd::surface_emptied)
+      continue;
+    text += fmt::format("{}step {} \"{}\" ended at {:.3f} V: {}", text.empty() ? "" : "; ",
+                        step.index + 1, step.text, step.end_voltage, step.termination);
+  }
+  return text;
 }
 
 Table voltage_curve(const echem::CellResult& r, double active_mass) {
@@ -100,50 +108,74 @@ class CellStage final : public Stage {
     (void)rate_test(design);
     (void)cell_model_options(design);
     // The material data the cell model needs (OCP, concentration, separator conductivity).
-    (void)homogenization_input(design, calculate_design(calculator_input(design)), std::nullopt);
+    (void)homogenization_input(design, design.calculation, std::nullopt);
   }
 
   void run(const Design& design, DesignResult& result) const override {
     const echem::Experiment experiment = experiment_of(design);
     const RateTest rates = rate_test(design);
-    const CalculatorResult calculation = calculate_design(calculator_input(design));
     const auto analysis = analysis_payload(result);
     std::optional<EffectiveCathodeProperties> effective;
     if (analysis) effective = analysis->effective_properties();
-    const HomogenizedCell cell = homogenize(homogenization_input(design, calculation, effective));
+    const HomogenizedCell cell =
+        homogenize(homogenization_input(design, design.calculation, effective));
     for (const auto& [name, value] : cell.scalars) result.scalars[name] = value;
     for (const auto& [name, value] : cell.texts) result.texts[name] = value;
     const double active_mass = echem::positive_active_mass(cell.parameters);  // [kg]
     const double area_cm2 = cell.parameters.area * 1e4;
     auto& s = result.scalars;
+    const std::vector<std::string> experiment_results = {
+        "Discharge capacity [mA.h.g-1]", "Discharge capacity [mA.h.cm-2]", "Energy [W.h]"};
+    auto rate_result = [](const std::string& rate) {
+      return "Capacity at " + rate + " [mA.h.g-1]";
+    };
 
+    if (!cell.unsupported_reason.empty()) {
+      // The cell model cannot represent this cathode: every cell result is missing, with why.
+      result.texts["Cell result"] = cell.unsupported_reason;
+      if (!experiment.steps.empty()) {
+        for (const auto& name : experiment_results) result.missing[name] = cell.unsupported_reason;
+      }
+      for (const auto& rate : rates.rates)
+        result.missing[rate_result(rate)] = cell.unsupported_reason;
+      return;
+    }
     if (!cell.blocked_reason.empty()) {
+      // The cathode cannot deliver anything: zero is the computed answer.
       result.texts["Cell result"] = cell.blocked_reason;
-      s["Discharge capacity [mA.h.g-1]"] = 0.0;
-      s["Discharge capacity [mA.h.cm-2]"] = 0.0;
-      s["Energy [W.h]"] = 0.0;
-      for (const auto& rate : rates.rates) s["Capacity at " + rate + " [mA.h.g-1]"] = 0.0;
+      if (!experiment.steps.empty()) {
+        for (const auto& name : experiment_results) s[name] = 0.0;
+      }
+      for (const auto& rate : rates.rates) s[rate_result(rate)] = 0.0;
       return;
     }
 
     if (!experiment.steps.empty()) {
       const echem::CellResult r = echem::simulate(cell.parameters, experiment);
-      if (r.failure) fail(r);
       result.tables["Voltage curve"] = voltage_curve(r, active_mass);
-      double capacity = 0.0;  // [A h] discharge steps of the first cycle
-      double energy = 0.0;    // [W h]
-      for (const auto& step : r.steps) {
-        if (step.cycle == 0 && is_discharge(step)) {
-          capacity += step.capacity;
-          energy += step.energy;
-        }
-      }
-      s["Discharge capacity [mA.h.g-1]"] = capacity / active_mass;
-      s["Discharge capacity [mA.h.cm-2]"] = capacity * 1e3 / area_cm2;
-      s["Energy [W.h]"] = energy;
-      if (capacity > 0.0) s["Mean discharge voltage [V]"] = energy / capacity;
       s["Cell-model unknowns [-]"] = r.unknowns;
       s["Cell-model solver steps [-]"] = r.solver.iterations;
+      if (const std::string early = early_step_ends(r); !early.empty()) {
+        result.texts["Experiment step ends"] = early;
+      }
+      if (r.failure) {
+        const std::string why = failure_text(*r.failure);
+        result.texts["Voltage curve note"] = "the curve ends where " + why;
+        for (const auto& name : experiment_results) result.missing[name] = why;
+      } else {
+        double capacity = 0.0;  // [A h] discharge steps of the first cycle
+        double energy = 0.0;    // [W h]
+        for (const auto& step : r.steps) {
+          if (step.cycle == 0 && step.direction == echem::StepDirection::discharge) {
+            capacity += step.capacity;
+            energy += step.energy;
+          }
+        }
+        s["Discharge capacity [mA.h.g-1]"] = capacity / active_mass;
+        s["Discharge capacity [mA.h.cm-2]"] = capacity * 1e3 / area_cm2;
+        s["Energy [W.h]"] = energy;
+        if (capacity > 0.0) s["Mean discharge voltage [V]"] = energy / capacity;
+      }
     }
 
     if (!rates.rates.empty()) {
@@ -157,18 +189,13 @@ class CellStage final : public Stage {
             echem::simulate(cell.parameters, echem::parse_experiment(sentence));
         double capacity = 0.0;
         double mean_voltage = 0.0;
-        if (r.failure) {
-          // A rate whose first IR drop already crosses the cut-off delivers nothing: a result.
-          // A solver that finds no consistent start at that current is not a capacity: the
-          // rate's value is left out and the reason kept. Later failures fail the design.
-          const bool at_start = r.failure->time <= 0.0 || r.timeseries.time.size() <= 1;
-          if (!at_start) fail(r);
-          if (r.failure->reason.find("already violated") == std::string::npos) {
-            result.texts["Rate test at " + rate] =
-                "solver failed at the start: " + r.failure->reason;
-            continue;
-          }
+        if (r.failure && r.failure->kind == echem::FailureKind::cutoff_at_start) {
+          // The first IR drop already crosses the cut-off: the rate delivers nothing (a result).
           result.texts["Rate test at " + rate] = "no capacity: " + r.failure->reason;
+        } else if (r.failure) {
+          // No consistent start, or a failure inside the discharge: not a capacity.
+          result.missing[rate_result(rate)] = failure_text(*r.failure);
+          continue;
         } else {
           capacity = r.steps.empty() ? 0.0 : r.steps.front().capacity;
           mean_voltage = r.steps.empty() ? 0.0 : r.steps.front().mean_voltage;
@@ -179,8 +206,11 @@ class CellStage final : public Stage {
             curve.rows.push_back({ts.discharge_capacity[i] / active_mass, ts.voltage[i]});
           }
           result.tables["Rate test at " + rate] = std::move(curve);
+          if (const std::string early = early_step_ends(r); !early.empty()) {
+            result.texts["Rate test at " + rate] = early;
+          }
         }
-        s["Capacity at " + rate + " [mA.h.g-1]"] = capacity / active_mass;
+        s[rate_result(rate)] = capacity / active_mass;
         summary.rows.push_back({c_rate, capacity / active_mass, mean_voltage});
       }
       result.tables["Rate capability"] = std::move(summary);

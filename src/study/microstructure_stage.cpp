@@ -246,12 +246,11 @@ class MicrostructureStage final : public Stage {
   }
 
   void validate(const Design& design) const override {
-    (void)generation_spec(design, calculate_design(calculator_input(design)));
+    (void)generation_spec(design, design.calculation);
   }
 
   void run(const Design& design, DesignResult& result) const override {
-    const CalculatorResult calculation = calculate_design(calculator_input(design));
-    const ms::GenerationSpec spec = generation_spec(design, calculation);
+    const ms::GenerationSpec spec = generation_spec(design, design.calculation);
     auto generated = ms::generate(spec);
     auto& s = result.scalars;
     const auto& grid = generated.microstructure.grid();

@@ -25,6 +25,17 @@ std::string one_line(std::string text) {
 
 }  // namespace
 
+std::string missing_results_text(const std::map<std::string, std::string>& missing) {
+  std::string text =
+      fmt::format("{} result{} not computed: ", missing.size(), missing.size() == 1 ? "" : "s");
+  bool first = true;
+  for (const auto& [name, why] : missing) {
+    text += (first ? "" : "; ") + name + ": " + why;
+    first = false;
+  }
+  return one_line(text);
+}
+
 unsigned openmp_threads_per_design(unsigned concurrent_designs, unsigned available_threads) {
   return std::max(1U, available_threads / std::max(1U, concurrent_designs));
 }
@@ -67,6 +78,10 @@ DesignResult run_design_with(const Design& design, const StageList& stages,
     result.tables.clear();
     result.artifacts.clear();
     result.payloads.clear();
+    result.missing.clear();
+  } else if (!result.missing.empty()) {
+    result.status = DesignStatus::partial;
+    result.reason = missing_results_text(result.missing);
   }
   return result;
 }
@@ -146,6 +161,8 @@ RunSummary run(const std::vector<Design>& designs, const StageList& stages, Resu
       result.payloads.clear();  // the summary keeps every design: no structures held in memory
       if (result.status == DesignStatus::failed) {
         core::log_warning(fmt::format("design {} failed: {}", result.id, result.reason));
+      } else if (result.status == DesignStatus::partial) {
+        core::log_warning(fmt::format("design {} partial: {}", result.id, result.reason));
       }
       summary.results[i] = std::move(result);
       progress.advance();
@@ -159,6 +176,8 @@ RunSummary run(const std::vector<Design>& designs, const StageList& stages, Resu
 
   for (const auto& result : summary.results) {
     if (result.status == DesignStatus::failed) ++summary.failed;
+    if (result.status == DesignStatus::partial) ++summary.partial;
+    if (result.status == DesignStatus::ok) ++summary.ok;
   }
   summary.computed = to_run;
   return summary;

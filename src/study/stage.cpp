@@ -29,13 +29,9 @@ class DesignCalculatorStage final : public Stage {
  public:
   [[nodiscard]] std::string_view name() const override { return "design"; }
 
-  void validate(const Design& design) const override {
-    (void)calculate_design(calculator_input(design));
-  }
-
   void run(const Design& design, DesignResult& result) const override {
+    const CalculatorResult& r = design.calculation;
     const CalculatorInput input = calculator_input(design);
-    const CalculatorResult r = calculate_design(input);
     // The same recipe with the theoretical capacities (one Li per formula unit) for comparison.
     CalculatorInput theoretical = input;
     const auto& materials = *design.materials;
@@ -83,8 +79,10 @@ class DesignCalculatorStage final : public Stage {
 }  // namespace
 
 CalculatorInput calculator_input(const Design& design) {
-  const MaterialTable& materials = *design.materials;
-  const CellDesign& cell = design.cell;
+  return calculator_input(design.cell, *design.materials);
+}
+
+CalculatorInput calculator_input(const CellDesign& cell, const MaterialTable& materials) {
   CalculatorInput in;
   std::vector<double> fractions;
   std::vector<double> densities;

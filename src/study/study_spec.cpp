@@ -20,6 +20,8 @@ const std::vector<KeyPath>& schema() {
   static const std::vector<KeyPath> keys = {
       {"study", "name"},
       {"study", "seed"},
+      {"study", "replicates"},
+      {"study", "replicate"},
       {"study", "description"},
       {"materials", "**"},
       {"cathode", "components", "*", "material"},

@@ -24,7 +24,7 @@ before=$(ls "$work"/a/designs/*/COMPLETE 2>/dev/null | wc -l)
 
 out=$("$exe" -q run "$study" --out "$work/a" --resume --jobs 2) || fail "resume run failed"
 echo "$out"
-echo "$out" | grep -q "40 designs: $((40 - before)) computed, $before resumed, 0 failed" ||
+echo "$out" | grep -q "40 designs: 40 ok, 0 partial, 0 failed ($((40 - before)) computed, $before resumed)" ||
   fail "resume did not keep exactly the $before finished designs"
 after=$(ls "$work"/a/designs/*/COMPLETE | wc -l)
 [ "$after" -eq 40 ] || fail "$after complete designs after resume, expected 40"

@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cathodelab::echem {
@@ -57,11 +58,31 @@ struct Timeseries {
   std::vector<double> lithium_electrolyte;
 };
 
+/// Which way charge went in a step: from the parsed Step for current-driven steps (its verb), from
+/// the sign of the charge passed for voltage holds and sweeps (positive = discharge).
+enum class StepDirection { rest, discharge, charge };
+
+/// What ended a step.
+enum class StepEnd {
+  time,             ///< its duration ran out
+  lower_voltage,    ///< the lower voltage cut-off (the step's or the cell's safety limit)
+  upper_voltage,    ///< the upper voltage cut-off
+  current,          ///< |I| fell below the step's current limit (voltage holds)
+  surface_emptied,  ///< a particle surface reached the delithiated end of its window
+  surface_filled,   ///< a particle surface reached the lithiated end of its window
+  failed,           ///< the step failed (CellResult::failure says why)
+};
+
+/// "time", "lower voltage cut-off", ..., "particle surface filled (stoichiometry window)".
+[[nodiscard]] std::string_view step_end_name(StepEnd end);
+
 struct StepSummary {
   int index = 0;
   int cycle = 0;
   std::string text;
-  std::string termination;     ///< "time", "voltage cut-off", "current cut-off", ...
+  StepDirection direction = StepDirection::rest;
+  StepEnd end = StepEnd::time;
+  std::string termination;     ///< step_end_name(end), or "failed: <reason>"
   double start_time = 0.0;     ///< [s]
   double duration = 0.0;       ///< [s]
   double capacity = 0.0;       ///< [A h] |charge passed|
@@ -94,7 +115,18 @@ struct Profile {
   std::vector<double> average_stoichiometry;
 };
 
+/// Why a simulation stopped short.
+enum class FailureKind {
+  no_consistent_start,  ///< the solver found no consistent state at the start of a step
+  cutoff_at_start,      ///< a voltage limit is already crossed when the step starts (IR drop)
+  table_exit,           ///< a particle surface left the x range of an OCP or diffusivity table
+  solver,               ///< the time integration failed inside the step
+  non_finite,           ///< the voltage became non-finite
+  interrupted,          ///< SimulationOptions::cancel was raised (a signal)
+};
+
 struct Failure {
+  FailureKind kind = FailureKind::solver;
   int step = 0;  ///< 0-based
   std::string step_text;
   double time = 0.0;  ///< [s]

@@ -59,10 +59,14 @@ struct BuildFolderInfo {
   double voxel_size = 0.0;  ///< [m]
   bool periodic_in_plane = false;
   std::vector<microstructure::Phase> phases;  ///< index = label (name, material, role)
+  /// The particle id of every voxel (from DIR/microstructure.vti), so that touching particles of
+  /// a generated structure stay separate particles; empty when the folder has none.
+  core::Array3<microstructure::ParticleId> particle_ids;
 };
 
-/// Reads DIR/microstructure.json of a build folder; nullopt when the folder has none. InputError
-/// naming the file for a file that is not such a summary.
+/// Reads DIR/microstructure.json of a build folder (and the particle ids of its
+/// microstructure.vti); nullopt when the folder has no microstructure.json. InputError naming the
+/// file for a file that is not such a summary, or a .vti whose sizes do not match its header.
 [[nodiscard]] std::optional<BuildFolderInfo> read_build_folder_info(
     const std::filesystem::path& dir);
 

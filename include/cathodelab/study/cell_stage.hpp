@@ -11,10 +11,16 @@
 //     rate down to protocol.rate_test_cutoff (default "2.5 V"), scalars "Capacity at 1C
 //     [mA.h.g-1]" (the rate as written), table "Rate capability" and one table
 //     "Rate test at 1C" per rate (capacity and voltage).
-// A solver failure fails the design with the step, time and reason (the sweep goes on). A cathode
-// with no utilizable active material is a result: capacity 0 and the reason in texts "Cell result".
-// In the rate test, a rate whose first IR drop crosses the cut-off gives capacity 0; a rate at
-// which the solver finds no consistent start gives no value; texts "Rate test at <rate>" says why.
+// Honest results: a result asked for but not computed is listed in DesignResult::missing with its
+// reason (the design is then "partial", never "ok"): an experiment or rate test whose solver
+// failed (no consistent start, a failure inside a step: step, time and reason), and every cell
+// result of a cathode the homogenized model cannot represent (a network that reaches active
+// material but does not span the thickness: no through-thickness path to give the P2D, and no
+// formula is put in its place). A cathode with no utilizable active material is a result:
+// capacity 0 and the reason in texts "Cell result". In the rate test, a rate whose first IR drop
+// crosses the cut-off gives capacity 0 (texts "Rate test at <rate>" says so). Steps that ended on a
+// particle surface reaching its stoichiometry window before their cut-off are named in texts
+// "Experiment step ends" and "Rate test at <rate>".
 #pragma once
 
 #include "cathodelab/study/stage.hpp"

@@ -6,8 +6,10 @@
 // properties evaluated at the cell temperature (Arrhenius laws applied by the materials library),
 // and optionally the effective properties of a microstructure (effective ionic and electronic
 // conductivity through the thickness, active area per volume, utilizable fraction of the active
-// material). Where no microstructure was analysed, every missing number falls back to a documented
-// estimate and the output says so (texts "Effective property source" = "Bruggeman estimate", and
+// material). A measured network that does not span the thickness is not replaced by an estimate:
+// the cell is then reported as not representable (HomogenizedCell::unsupported_reason). Where no
+// microstructure was analysed at all, every number falls back to a documented estimate and the
+// output says so (texts "Effective property source" = "Bruggeman estimate", and
 // per property "Source of effective ionic conductivity", "... electronic conductivity",
 // "Source of active area per volume", "Source of utilizable fraction"):
 //   sigma_eff = sum_i sigma_i phi_i^1.5  (Bruggeman, each conducting phase i its own network),
@@ -89,9 +91,15 @@ struct HomogenizedCell {
   echem::CellParameters parameters;
   std::map<std::string, double> scalars;     ///< "Name [unit]" -> value, for the design result
   std::map<std::string, std::string> texts;  ///< "Effective property source", notes
-  /// Non-empty when the cathode cannot work at all (a network does not percolate, nothing is
-  /// utilizable): a physical result, reported instead of running the cell model.
+  /// Non-empty when the cathode cannot work at all (no utilizable active material, no ion- or
+  /// electron-conducting phase, no active interface): capacity 0 is the answer, reported instead
+  /// of running the cell model.
   std::string blocked_reason;
+  /// Non-empty when the homogenized cell model cannot represent the cathode: a measured network
+  /// reaches active material but does not span the thickness, so there is no through-thickness
+  /// conductivity to give it. The cell results are then missing with this reason; no formula's
+  /// guess is put in the network's place.
+  std::string unsupported_reason;
 };
 
 /// Bruggeman estimate sum_i sigma_i phi_i^exponent over the phases [S/m].

@@ -12,7 +12,9 @@
 #include "cathodelab/study/stage.hpp"
 
 #include <chrono>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace cathodelab::study {
@@ -43,8 +45,13 @@ struct RunSummary {
   std::vector<DesignResult> results;  ///< one per design, in design order (resumed ones loaded)
   std::size_t computed = 0;
   std::size_t resumed = 0;
-  std::size_t failed = 0;
+  std::size_t ok = 0;       ///< every result asked for was computed
+  std::size_t partial = 0;  ///< some results missing (DesignResult::missing says why)
+  std::size_t failed = 0;   ///< a stage failed: no results
 };
+
+/// "2 results not computed: NAME: why; NAME: why" (one line) for DesignResult::reason.
+[[nodiscard]] std::string missing_results_text(const std::map<std::string, std::string>& missing);
 
 /// The OpenMP threads each of `concurrent_designs` designs gets out of `available_threads`:
 /// max(1, available_threads / concurrent_designs) (all of them for 0 or 1 design).

@@ -32,8 +32,11 @@ struct SweepBlock {
 };
 
 struct StudySpec {
-  std::string name;                ///< [study] name
-  std::uint64_t seed = 0;          ///< [study] seed: the root of every random stream
+  std::string name;            ///< [study] name
+  std::uint64_t seed = 0;      ///< [study] seed: the root of every random stream
+  std::size_t replicates = 1;  ///< [study] replicates: seeds per design point (1..1000)
+  /// [study] replicate: expand only this replicate (a design.toml re-runs its own replicate).
+  std::optional<std::size_t> only_replicate;
   std::string source_file;         ///< the study file as given (for messages and provenance)
   InputTree inputs;                ///< the base input without [study] and [sweep]
   std::vector<SweepBlock> sweeps;  ///< empty = a single design

@@ -117,6 +117,62 @@ TEST(Expand, ErrorsNameKeyAndFix) {
   EXPECT_NE(error_of(spec).find("unknown material 'SE3'"), std::string::npos);
 }
 
+TEST(Expand, SeedsAreCommonRandomNumbers) {
+  // The structure seed depends on the study seed and the replicate only: every design of a sweep
+  // (structural or not) draws the same random numbers.
+  auto spec = small_spec();
+  SweepBlock block;
+  block.axes.push_back({{"separator", "thickness"}, {text("20 um"), text("40 um")}, {}});
+  block.axes.push_back(
+      {{"cathode", "components", "CAM", "fraction"}, {text("60 wt%"), text("80 wt%")}, {}});
+  spec.sweeps = {block};
+  const auto designs = expand(spec);
+  ASSERT_EQ(designs.size(), 4U);
+  for (const auto& d : designs) EXPECT_EQ(d.seed, structure_seed(7, 0));
+  spec.seed = 8;
+  EXPECT_NE(expand(spec).front().seed, designs.front().seed);
+}
+
+TEST(Expand, ReplicatesRepeatEveryPointWithTheirOwnSeed) {
+  auto spec = small_spec();
+  spec.replicates = 3;
+  SweepBlock block;
+  block.axes.push_back({{"separator", "material"}, {text("SE"), text("SE2")}, {}});
+  spec.sweeps = {block};
+  const auto designs = expand(spec);
+  ASSERT_EQ(designs.size(), 6U);
+  std::set<std::string> ids;
+  std::set<std::uint64_t> seeds;
+  for (std::size_t i = 0; i < designs.size(); ++i) {
+    EXPECT_EQ(designs[i].point, i / 3);
+    EXPECT_EQ(designs[i].replicate, i % 3);
+    EXPECT_EQ(designs[i].seed, structure_seed(7, i % 3));
+    ids.insert(designs[i].id);
+    seeds.insert(designs[i].seed);
+  }
+  EXPECT_EQ(ids.size(), 6U);
+  EXPECT_EQ(seeds.size(), 3U);
+  // One replicate alone (a design.toml) has the id and seed it had in the whole study.
+  spec.only_replicate = 2;
+  const auto alone = expand(spec);
+  ASSERT_EQ(alone.size(), 2U);
+  EXPECT_EQ(alone[0].id, designs[2].id);
+  EXPECT_EQ(alone[1].seed, designs[5].seed);
+}
+
+TEST(Expand, RefusesMoreDesignsThanTheLimitBeforeBuildingThem) {
+  auto spec = small_spec();
+  SweepBlock block;
+  std::vector<InputValue> many(1000, text("30 um"));
+  for (const char* key : {"thickness", "porosity", "material"}) {
+    block.axes.push_back({{"separator", key}, many, {"study.toml", 9, 1}});
+  }
+  spec.sweeps = {block};  // 10^9 designs
+  const std::string message = error_of(spec);
+  EXPECT_NE(message.find("more than 100000 designs"), std::string::npos) << message;
+  EXPECT_NE(message.find("study.toml:9:1"), std::string::npos) << message;
+}
+
 TEST(KeyPath, QuotedSegmentsRoundTrip) {
   const KeyPath path = parse_key_path("cathode.components.\"1.4Li2O-0.75ZrCl4\".fraction");
   ASSERT_EQ(path.size(), 4U);

@@ -141,25 +141,31 @@ TEST(Homogenize, NonPercolatingNetworkIsAResultNotAnError) {
   for (const auto& [name, value] : h.scalars) EXPECT_TRUE(std::isfinite(value)) << name;
 }
 
-TEST(Homogenize, NetworkNotSpanningTheThicknessFallsBackToBruggeman) {
+TEST(Homogenize, NetworkNotSpanningTheThicknessIsNotReplacedByAnEstimate) {
+  // An electronic network that serves 90 % of the active material without spanning the thickness:
+  // no formula may stand in for it (Bruggeman would give the cell model a path the structure does
+  // not have); the cell is reported as not representable, and not as a zero-capacity cathode.
   HomogenizationInput in = plain_input();
   in.effective = EffectiveCathodeProperties{.ionic_conductivity = 0.01,
                                             .electronic_conductivity = 0.0,
                                             .active_area = 2e5,
                                             .utilizable_fraction = 0.9};
   const HomogenizedCell h = homogenize(in);
-  EXPECT_TRUE(h.blocked_reason.empty());
-  EXPECT_DOUBLE_EQ(h.parameters.positive.electronic_conductivity,
-                   bruggeman_conductivity(in.phases, false));
-  EXPECT_DOUBLE_EQ(h.parameters.positive.ionic_transport_factor, 0.01 / 0.2);
-  EXPECT_NE(h.texts.at("Effective property source").find("electronic: Bruggeman"),
+  EXPECT_TRUE(h.blocked_reason.empty()) << h.blocked_reason;
+  EXPECT_NE(h.unsupported_reason.find("electronic network reaches 90.0 %"), std::string::npos)
+      << h.unsupported_reason;
+  EXPECT_EQ(h.texts.at("Source of effective electronic conductivity"), "microstructure");
+  EXPECT_EQ(h.texts.at("Effective property source"), "microstructure");
+  EXPECT_EQ(h.scalars.at("Cell-model effective electronic conductivity [S.m-1]"), 0.0);
+  // Both networks cut: both named.
+  in.effective->ionic_conductivity = 0.0;
+  EXPECT_NE(homogenize(in).unsupported_reason.find("ionic and electronic network"),
             std::string::npos);
-  // Only the electronic conductivity is an estimate; the rest came from the microstructure.
-  EXPECT_EQ(h.texts.at("Source of effective electronic conductivity"),
-            "Bruggeman estimate (network does not span the thickness)");
-  EXPECT_EQ(h.texts.at("Source of effective ionic conductivity"), "microstructure");
-  EXPECT_EQ(h.texts.at("Source of active area per volume"), "microstructure");
-  EXPECT_EQ(h.texts.at("Source of utilizable fraction"), "microstructure");
+  // Nothing utilizable: that is a zero-capacity cathode, not an unrepresentable one.
+  in.effective->utilizable_fraction = 0.0;
+  const HomogenizedCell none = homogenize(in);
+  EXPECT_TRUE(none.unsupported_reason.empty());
+  EXPECT_FALSE(none.blocked_reason.empty());
 }
 
 TEST(Homogenize, RefusesImpossibleInputsWithTheirKey) {

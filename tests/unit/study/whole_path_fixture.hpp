@@ -135,7 +135,13 @@ inline Design test_design(const std::string& additive = "VGCF", bool coated = tr
     m[{"thickness"}] = text_value("12 um");
     c.microstructure = m;
   }
+  d.calculation = calculate_design(calculator_input(d.cell, *d.materials));
   return d;
+}
+
+/// Recomputes the design calculator after a test changed the recipe (expand() does it once).
+inline void recalculate(Design& d) {
+  d.calculation = calculate_design(calculator_input(d.cell, *d.materials));
 }
 
 }  // namespace cathodelab::study::fixture
