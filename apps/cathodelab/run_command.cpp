@@ -48,6 +48,7 @@ report::ReportInput report_input(const study::StudySpec& spec,
     for (const auto& axis : block.axes) input.swept_keys.push_back(study::key_path_text(axis.key));
   }
   input.key_results = io::key_result_names();
+  input.replicates = spec.replicates;
   for (std::size_t i = 0; i < designs.size(); ++i) {
     input.designs.push_back(
         {designs[i].swept, summary.results[i], io::design_dir(out, designs[i].id)});

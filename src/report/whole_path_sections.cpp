@@ -143,7 +143,37 @@ std::optional<ReportChart> bar_chart(const ReportInput& input, const std::string
   spec["data"] = {{"values", values}};
   const ordered_json tooltip = ordered_json::array(
       {{{"field", "design"}}, {{"field", "value"}, {"title", name}, {"format", ".4g"}}});
-  if (axis.title.empty()) {
+  if (input.replicates > 1) {
+    // Replicates: the mean over the seeds with an error bar of one standard deviation, so that a
+    // difference between designs can be told from packing noise.
+    ordered_json x = axis.title.empty() ? ordered_json{{"field", "design"},
+                                                       {"type", "nominal"},
+                                                       {"title", "design"},
+                                                       {"sort", nullptr}}
+                                        : ordered_json{{"field", "x"},
+                                                       {"type", "quantitative"},
+                                                       {"title", axis.title},
+                                                       {"scale", {{"zero", false}}}};
+    // Both layers carry the same axis title (Vega-Lite would join two different ones).
+    const std::string y_title =
+        name + " (mean, sd of " + std::to_string(input.replicates) + " seeds)";
+    ordered_json mean = {{"x", x},
+                         {"y",
+                          {{"field", "value"},
+                           {"aggregate", "mean"},
+                           {"type", "quantitative"},
+                           {"title", y_title},
+                           {"scale", {{"zero", false}}}}}};
+    ordered_json spread = {
+        {"x", x}, {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", y_title}}}};
+    spec["layer"] = ordered_json::array(
+        {{{"mark", axis.title.empty()
+                       ? ordered_json{{"type", "point"}, {"tooltip", true}}
+                       : ordered_json{{"type", "line"}, {"point", true}, {"tooltip", true}}},
+          {"encoding", mean}},
+         {{"mark", {{"type", "errorbar"}, {"extent", "stdev"}, {"ticks", true}}},
+          {"encoding", spread}}});
+  } else if (axis.title.empty()) {
     spec["mark"] = {{"type", "bar"}, {"tooltip", true}};
     spec["encoding"] = {
         {"x", {{"field", "design"}, {"type", "nominal"}, {"title", "design"}, {"sort", nullptr}}},

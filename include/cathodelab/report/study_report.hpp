@@ -46,6 +46,9 @@ struct ReportInput {
   std::vector<std::string> key_results;                         ///< scalar names shown first
   std::vector<ReportDesign> designs;                            ///< in design order
   std::vector<ReportSection> sections;                          ///< added after the built ones
+  /// study.replicates: with more than one, each design point appears once per replicate and the
+  /// per-design charts show the mean with a one-standard-deviation error bar.
+  std::size_t replicates = 1;
 };
 
 using SectionBuilder = std::function<std::vector<ReportSection>(const ReportInput&)>;
