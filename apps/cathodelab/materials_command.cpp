@@ -2,6 +2,7 @@
 // sourced material library (data/materials, or $CATHODELAB_DATA_DIR/materials).
 #include "command.hpp"
 
+#include "cathodelab/core/constants.hpp"
 #include "cathodelab/io/material_library.hpp"
 #include "cathodelab/materials/material_library.hpp"
 
@@ -105,7 +106,7 @@ std::string describe_model(const materials::PropertyModel& model,
   if (model.has_activation_energy()) {
     text += fmt::format(" at {:.2f} K, Ea = {:.3g} kJ/mol ({:.3g} eV)",
                         model.reference_temperature(), model.activation_energy() / 1e3,
-                        model.activation_energy() / materials::faraday);
+                        model.activation_energy() / core::faraday_constant);
   }
   return text;
 }

@@ -1,6 +1,7 @@
 // Recursive-descent compiler and stack evaluator for echem::Expression (see expression.hpp).
 #include "cathodelab/echem/expression.hpp"
 
+#include "cathodelab/core/constants.hpp"
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/core/suggest.hpp"
 
@@ -208,8 +209,8 @@ class Compiler {
       }
     }
     if (word == "pi") return emit(push_constant, std::acos(-1.0));
-    if (word == "R") return emit(push_constant, 8.314462618);
-    if (word == "F") return emit(push_constant, 96485.33212);
+    if (word == "R") return emit(push_constant, core::gas_constant);
+    if (word == "F") return emit(push_constant, core::faraday_constant);
     std::vector<std::string> names = variables_;
     names.insert(names.end(), {"pi", "R", "F"});
     pos_ = start;

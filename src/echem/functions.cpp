@@ -2,6 +2,7 @@
 #include "cathodelab/echem/functions.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/core/monotone_cubic.hpp"
 
 #include <fmt/format.h>
 
@@ -26,34 +27,11 @@ MonotoneTable::MonotoneTable(std::vector<double> x, std::vector<double> y, const
                              key, "sort the table by x and remove duplicates");
     }
   }
-  // Fritsch-Carlson slopes: harmonic mean of neighbouring secants, zero at extrema.
-  const std::size_t n = x_.size();
-  std::vector<double> secant(n - 1);
-  for (std::size_t i = 0; i + 1 < n; ++i) secant[i] = (y_[i + 1] - y_[i]) / (x_[i + 1] - x_[i]);
-  slope_.assign(n, 0.0);
-  slope_[0] = secant[0];
-  slope_[n - 1] = secant[n - 2];
-  for (std::size_t i = 1; i + 1 < n; ++i) {
-    if (secant[i - 1] * secant[i] <= 0.0) continue;
-    const double h0 = x_[i] - x_[i - 1];
-    const double h1 = x_[i + 1] - x_[i];
-    const double w1 = 2.0 * h1 + h0;
-    const double w2 = h1 + 2.0 * h0;
-    slope_[i] = (w1 + w2) / (w1 / secant[i - 1] + w2 / secant[i]);
-  }
+  slope_ = core::monotone_cubic_slopes(x_, y_);
 }
 
 double MonotoneTable::operator()(double x) const {
-  if (x <= x_.front()) return y_.front();
-  if (x >= x_.back()) return y_.back();
-  const auto it = std::upper_bound(x_.begin(), x_.end(), x);
-  const std::size_t i = static_cast<std::size_t>(it - x_.begin()) - 1;
-  const double h = x_[i + 1] - x_[i];
-  const double t = (x - x_[i]) / h;
-  const double t2 = t * t;
-  const double t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * y_[i] + (t3 - 2 * t2 + t) * h * slope_[i] +
-         (-2 * t3 + 3 * t2) * y_[i + 1] + (t3 - t2) * h * slope_[i + 1];
+  return core::hermite_value(x_, y_, slope_, x);
 }
 
 int MonotoneTable::monotonicity() const noexcept {

@@ -8,6 +8,7 @@
 // `bruggeman_factor`). Sign convention: a positive current discharges the cell.
 #pragma once
 
+#include "cathodelab/core/constants.hpp"
 #include "cathodelab/echem/functions.hpp"
 
 #include <string>
@@ -26,8 +27,8 @@ enum class NegativeElectrodeModel {
   porous,         ///< porous insertion electrode (e.g. graphite), same equations as the positive
 };
 
-inline constexpr double gas_constant = 8.314462618;      ///< [J/(mol K)]
-inline constexpr double faraday_constant = 96485.33212;  ///< [C/mol]
+using core::faraday_constant;  // [C/mol], core/constants.hpp
+using core::gas_constant;      // [J/(mol K)]
 
 /// Bruggeman transport factor (effective / bulk) for a phase with volume fraction `fraction`:
 /// fraction^exponent (exponent 1.5 for spheres). A fallback where no measured or computed value

@@ -1,7 +1,8 @@
 // Property functions for the cell model: constants, formulas (echem::Expression or any callable)
-// and tables with monotone piecewise-cubic Hermite interpolation (Fritsch and Carlson, SIAM J.
-// Numer. Anal. 17 (1980) 238), which never overshoots between table points, so an OCP table that
-// decreases stays decreasing.
+// and tables with the monotone piecewise-cubic Hermite interpolation of core/monotone_cubic.hpp
+// (Fritsch and Carlson, SIAM J. Numer. Anal. 17 (1980) 238; the same one the materials library
+// uses), which never overshoots between table points, so an OCP table that decreases stays
+// decreasing.
 //
 // Function1 is f(x) (open-circuit potential of stoichiometry); Function2 is f(x, T) (solid
 // diffusivity of stoichiometry and temperature; electrolyte properties of concentration and

@@ -12,6 +12,8 @@
 // property and the range): no silent extrapolation.
 #pragma once
 
+#include "cathodelab/core/constants.hpp"
+
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,16 +21,9 @@
 
 namespace cathodelab::materials {
 
-/// Universal gas constant [J/(mol K)] (exact, SI 2019).
-inline constexpr double gas_constant = 8.314462618;
-/// Avogadro constant [1/mol] (exact, SI 2019).
-inline constexpr double avogadro = 6.02214076e23;
-/// Elementary charge [C] (exact, SI 2019).
-inline constexpr double elementary_charge = 1.602176634e-19;
-/// Faraday constant [C/mol].
-inline constexpr double faraday = avogadro * elementary_charge;
-/// 25 degC [K], the reference temperature of most room-temperature data.
-inline constexpr double room_temperature = 298.15;
+using core::avogadro;
+using core::gas_constant;
+using core::room_temperature;
 
 /// The state at which a property is evaluated.
 struct Conditions {
@@ -125,14 +120,5 @@ class PropertyModel {
 
   [[nodiscard]] double base_value(double x, std::string_view what) const;
 };
-
-/// Node slopes of the monotone piecewise cubic Hermite interpolant of (x, y) (Fritsch-Carlson with
-/// the harmonic-mean slopes of Fritsch & Butland): monotone data give a monotone interpolant.
-[[nodiscard]] std::vector<double> monotone_cubic_slopes(std::span<const double> x,
-                                                        std::span<const double> y);
-
-/// Evaluates the cubic Hermite interpolant with node slopes `d` at `at` (x[0] <= at <= x.back()).
-[[nodiscard]] double hermite_value(std::span<const double> x, std::span<const double> y,
-                                   std::span<const double> d, double at);
 
 }  // namespace cathodelab::materials

@@ -4,6 +4,7 @@
 #include "cathodelab/echem/simulate.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/materials/property_model.hpp"
 
 #include <gtest/gtest.h>
 
@@ -51,6 +52,24 @@ TEST(MonotoneTable, InterpolatesWithoutOvershootAndRefusesUnsortedX) {
   }
   EXPECT_EQ(t.monotonicity(), -1);
   EXPECT_THROW(MonotoneTable({0.0, 0.5, 0.4}, {1, 2, 3}), core::InputError);
+}
+
+TEST(MonotoneTable, InterpolatesExactlyAsTheMaterialsLibrary) {
+  // One interpolator: an OCP table read by `cell` (echem::MonotoneTable) and by a study (the
+  // library's PropertyModel) gives the same value everywhere, ends included.
+  const std::vector<double> x{0.25, 0.3, 0.45, 0.6, 0.8, 0.9, 0.97};
+  const std::vector<double> y{4.30, 4.18, 4.02, 3.90, 3.75, 3.62, 3.20};
+  const MonotoneTable cell_table(x, y);
+  materials::Table t;
+  t.x = x;
+  t.y = y;
+  const auto library = materials::PropertyModel::table(t);
+  for (int i = 0; i <= 2000; ++i) {
+    const double at = 0.25 + 0.72 * i / 2000.0;
+    EXPECT_DOUBLE_EQ(cell_table(at),
+                     library.value({.stoichiometry = at, .state_of_charge = at}, "test OCP"))
+        << at;
+  }
 }
 
 CellParameters simple_cell() {

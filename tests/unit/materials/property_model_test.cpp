@@ -2,7 +2,9 @@
 // monotone cubic interpolation hits the nodes and keeps monotone data monotone (where a natural
 // cubic spline would overshoot); log10 tables interpolate geometrically; out-of-range refused.
 #include "cathodelab/materials/property_model.hpp"
+#include "cathodelab/core/constants.hpp"
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/core/monotone_cubic.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,7 +21,7 @@ TEST(PropertyModel, ConstantIgnoresConditions) {
 }
 
 TEST(PropertyModel, ArrheniusEqualsReferenceAtReferenceTemperature) {
-  const double ea = 0.35 * m::faraday;  // 0.35 eV per ion in J/mol
+  const double ea = 0.35 * cathodelab::core::faraday_constant;  // 0.35 eV per ion in J/mol
   const auto model = m::PropertyModel::arrhenius(0.2, ea, 298.15);
   EXPECT_EQ(model.kind(), m::ModelKind::arrhenius);
   EXPECT_DOUBLE_EQ(model.value({.temperature = 298.15}), 0.2);
@@ -135,9 +137,9 @@ TEST(PropertyModel, NamedFunctionsMatchPublishedValues) {
 TEST(PropertyModel, SlopesAreZeroAtExtremaAndLimitedAtEnds) {
   const std::vector<double> x{0.0, 1.0, 2.0, 3.0};
   const std::vector<double> y{0.0, 1.0, 1.0, 0.0};
-  const auto d = m::monotone_cubic_slopes(x, y);
+  const auto d = cathodelab::core::monotone_cubic_slopes(x, y);
   EXPECT_DOUBLE_EQ(d[1], 0.0);
   EXPECT_DOUBLE_EQ(d[2], 0.0);
   // The interpolant of data with a flat interval stays flat there.
-  EXPECT_DOUBLE_EQ(m::hermite_value(x, y, d, 1.5), 1.0);
+  EXPECT_DOUBLE_EQ(cathodelab::core::hermite_value(x, y, d, 1.5), 1.0);
 }
