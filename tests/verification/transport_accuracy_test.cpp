@@ -112,19 +112,18 @@ TEST(TransportAccuracy, TighterToleranceGivesATighterAnswerUpToTheSinglePrecisio
   double sum_inverse = 0.0;
   for (const auto l : layers) sum_inverse += 1.0 / sigma[l];
   const double exact = static_cast<double>(layers.size()) / sum_inverse;
-  const auto r = cl::transport::effective_conductivity(image, sigma, Axis::z,
-                                                       {.relative_tolerance = 1e-7});
+  const auto r =
+      cl::transport::effective_conductivity(image, sigma, Axis::z, {.relative_tolerance = 1e-7});
   EXPECT_TRUE(r.stats.converged) << r.stats.message;
   EXPECT_LE(r.estimated_relative_error, 1e-7);
   EXPECT_LE(std::abs(r.effective_conductivity - exact) / exact, r.estimated_relative_error);
-  const auto tight = cl::transport::effective_conductivity(image, sigma, Axis::z,
-                                                           {.relative_tolerance = 1e-9});
+  const auto tight =
+      cl::transport::effective_conductivity(image, sigma, Axis::z, {.relative_tolerance = 1e-9});
   EXPECT_TRUE(tight.stats.converged) << tight.stats.message;
   EXPECT_GT(tight.estimated_relative_error, 1e-9);
   EXPECT_LE(tight.estimated_relative_error, std::ldexp(1.0, -24) + 1e-9);
   EXPECT_NE(tight.stats.message.find("single precision"), std::string::npos) << tight.stats.message;
-  EXPECT_LE(std::abs(tight.effective_conductivity - exact) / exact,
-            tight.estimated_relative_error);
+  EXPECT_LE(std::abs(tight.effective_conductivity - exact) / exact, tight.estimated_relative_error);
 }
 
 TEST(TransportAccuracy, NonSpanningImageGivesTheNonPercolatingAnswer) {
