@@ -30,7 +30,6 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -400,27 +399,18 @@ void run_analyze(const AnalyzeArgs& args) {
                                                        .throw_on_failure = false};
     for (const Network network : {Network::ionic, Network::electronic}) {
       const auto& sigma = network == Network::ionic ? sigma_ion : sigma_el;
-      const auto& net = network == Network::ionic ? morphology.ionic : morphology.electronic;
       for (const core::Axis axis : axes) {
         io::NetworkAxisTransport entry{network, {}};
-        entry.result.axis = axis;
-        if (net.voxels == 0) {
-          // No conducting voxel: not percolating is the answer, nothing to solve.
-          entry.result.tortuosity_factor = std::numeric_limits<double>::infinity();
-          entry.result.stats.converged = true;
-          entry.result.stats.message = "no conducting voxel";
-        } else {
-          core::log_info(fmt::format("{} conductivity along {}",
-                                     microstructure::network_name(network),
-                                     "xyz"[static_cast<int>(axis)]));
-          entry.result =
-              transport::effective_conductivity(structure.labels(), sigma, axis, solve_options);
-          if (!entry.result.stats.converged && !failed_solve) {
-            failed_solve =
-                fmt::format("the {} effective-conductivity solve along {} did not converge",
-                            microstructure::network_name(network), "xyz"[static_cast<int>(axis)]);
-            failed_stats = entry.result.stats;
-          }
+        core::log_info(fmt::format("{} conductivity along {}",
+                                   microstructure::network_name(network),
+                                   "xyz"[static_cast<int>(axis)]));
+        entry.result =
+            transport::effective_conductivity(structure.labels(), sigma, axis, solve_options);
+        if (!entry.result.stats.converged && !failed_solve) {
+          failed_solve =
+              fmt::format("the {} effective-conductivity solve along {} did not converge",
+                          microstructure::network_name(network), "xyz"[static_cast<int>(axis)]);
+          failed_stats = entry.result.stats;
         }
         record.transport.push_back(entry);
       }

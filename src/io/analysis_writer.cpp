@@ -67,6 +67,7 @@ ordered_json network_json(const microstructure::NetworkMorphology& net,
       a["Converged"] = r.stats.converged;
       a["Iterations"] = r.stats.iterations;
       a["Relative residual"] = number(r.stats.residual);
+      a["Estimated relative error"] = number(r.estimated_relative_error);
       a["Solve time [s]"] = number(r.stats.seconds);
       a["Method"] = r.stats.method;
       a["Solver message"] = r.stats.message;

@@ -1,3 +1,7 @@
+// Effective conductivity of a voxel image: spanning-set search, finite-volume operator with
+// harmonic face means, multigrid-preconditioned CG, and the a posteriori error bound of the
+// reported conductivity that stops it (maximum principle bound |F - F*| <= ||b - A x||_1 / 2;
+// docs/theory/transport.md, "Stopping and failure").
 #include "cathodelab/transport/effective_conductivity.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -22,7 +26,7 @@ using Index = std::ptrdiff_t;
 constexpr const char* kAxisNames[] = {"x", "y", "z"};
 
 void validate(const core::Array3<std::uint8_t>& labels, std::span<const double> sigma,
-              core::Axis axis, const std::array<std::size_t, 256>& counts) {
+              const std::array<std::size_t, 256>& counts) {
   const core::Grid3& grid = labels.grid();
   if (grid.size() == 0)
     throw core::InputError("the image has no voxels", "image", "give a non-empty image");
@@ -30,32 +34,41 @@ void validate(const core::Array3<std::uint8_t>& labels, std::span<const double> 
     throw core::InputError(
         fmt::format("voxel size must be a positive length, got {}", grid.voxel_size), "voxel_size",
         "give it as e.g. \"0.5 um\"");
-  const std::size_t along = grid.shape[static_cast<std::size_t>(axis)];
-  if (along < 2)
-    throw core::InputError(
-        fmt::format("the image is {} voxel thick along {}: no conduction path to solve", along,
-                    kAxisNames[static_cast<int>(axis)]),
-        "axes", "choose an axis along which the image has at least 2 voxels");
   for (std::size_t l = 0; l < sigma.size(); ++l) {
     if (!std::isfinite(sigma[l]) || sigma[l] < 0.0)
       throw core::InputError(fmt::format("conductivity of label {} is {} S/m", l, sigma[l]),
                              fmt::format("sigma_by_label[{}]", l),
                              "give a finite conductivity >= 0 (0 = does not conduct)");
   }
-  bool any_conducting = false;
   for (std::size_t l = 0; l < counts.size(); ++l) {
-    if (counts[l] == 0) continue;
-    if (l >= sigma.size())
+    if (counts[l] != 0 && l >= sigma.size())
       throw core::InputError(
           fmt::format("{} voxels carry label {}, which has no conductivity (labels 0..{} given)",
                       counts[l], l, sigma.size() == 0 ? 0 : sigma.size() - 1),
           fmt::format("sigma_by_label[{}]", l), "give a conductivity for every label in the image");
-    any_conducting = any_conducting || sigma[l] > 0.0;
   }
-  if (!any_conducting)
+}
+
+/// A conduction path needs two voxel layers along the axis (checked once something conducts: an
+/// image without conductor has its answer whatever its thickness).
+void require_two_layers(const core::Grid3& grid, core::Axis axis) {
+  const std::size_t along = grid.shape[static_cast<std::size_t>(axis)];
+  if (along < 2)
     throw core::InputError(
-        "no voxel of the image conducts (every present label has conductivity 0)", "sigma_by_label",
-        "give a conductivity > 0 to at least one phase present");
+        fmt::format("the image is {} voxel thick along {}: no conduction path to solve", along,
+                    kAxisNames[static_cast<int>(axis)]),
+        "axes", "choose an axis along which the image has at least 2 voxels");
+}
+
+/// The answer for a network that joins the two faces nowhere: a result, not an error.
+void set_not_percolating(EffectiveConductivity& result, const char* why) {
+  result.percolates = false;
+  result.effective_conductivity = 0.0;
+  result.tortuosity_factor = std::numeric_limits<double>::infinity();
+  result.estimated_relative_error = 0.0;  // exact: no current can flow
+  result.stats.converged = true;
+  result.stats.method = "none";
+  result.stats.message = why;
 }
 
 /// Copies the class of each voxel into a grid whose z axis is the driven axis (cyclic permutation).
@@ -118,6 +131,119 @@ void flood(const std::array<std::size_t, 3>& shape, std::vector<std::uint8_t>& m
   }
 }
 
+/// Largest relative rounding of the conductance tables stored in single precision: scaling every
+/// conductance by a factor within [1 - d, 1 + d] scales the flow by a factor within the same range
+/// (Rayleigh monotonicity), so d bounds what the float storage changes in sigma_eff.
+double representation_error(const numerics::VoxelLaplacian& laplacian,
+                            const std::vector<double>& pair, const std::vector<double>& boundary) {
+  double worst = 0.0;
+  auto track = [&worst](double exact, float stored) {
+    if (exact > 0.0) worst = std::max(worst, std::abs(static_cast<double>(stored) - exact) / exact);
+  };
+  for (std::size_t e = 0; e < pair.size(); ++e) track(pair[e], laplacian.pair_conductance[e]);
+  for (std::size_t e = 0; e < boundary.size(); ++e)
+    track(boundary[e], laplacian.boundary_conductance[e]);
+  return worst;
+}
+
+/// Estimated relative error of the dimensionless flow `flow` = (F_in + F_out) / 2 of the solution x
+/// (phi = 1 on the low face, 0 on the high face; docs/theory/transport.md, "Stopping and failure").
+/// With r = b - A x and x* = A^-1 b: F_in - F_out = sum(r) and flow - F* = (x* - 1/2) . r
+/// = (x - 1/2) . r + r . A^-1 r, the last term >= 0 and quadratic in r. The estimate is half the
+/// face mismatch plus twice the computable first-order term, capped by the rigorous bound
+/// |flow - F*| <= ||r||_1 / 2 (0 <= x* <= 1 by the maximum principle); relative to F*, taken as
+/// flow - estimate.
+/// Needs one double per cell while it runs: called between CG rounds, it takes the place of the
+/// CG vectors (12-16 bytes per cell, freed by then), so the peak memory does not grow.
+double flow_error_estimate(const numerics::VoxelLaplacian& laplacian, std::span<const double> x,
+                           double flow) {
+  std::vector<double> ax(x.size());
+  numerics::VoxelLaplacianOperator(laplacian).apply(x, ax);
+  const std::size_t sxy = laplacian.shape[0] * laplacian.shape[1];
+  const Index n = static_cast<Index>(x.size());
+  double residual_sum = 0.0, residual_abs = 0.0, first_order = 0.0;
+#pragma omp parallel for schedule(static) reduction(+ : residual_sum, residual_abs, first_order)
+  for (Index c = 0; c < n; ++c) {
+    const std::size_t uc = static_cast<std::size_t>(c);
+    const double b = uc < sxy ? laplacian.boundary_conductance[laplacian.labels[uc]] : 0.0;
+    const double r = b - ax[uc];
+    residual_sum += r;
+    residual_abs += std::abs(r);
+    first_order += (x[uc] - 0.5) * r;
+  }
+  const double bound = 0.5 * residual_abs;
+  const double estimate =
+      std::min(bound, 0.5 * std::abs(residual_sum) + 2.0 * std::abs(first_order));
+  return flow > estimate ? estimate / (flow - estimate) : std::numeric_limits<double>::infinity();
+}
+
+/// Runs CG rounds from the current phi until the estimated relative error of sigma_eff (the
+/// algebraic part from flow_error_estimate plus the float storage's `representation` error) is at
+/// most options.relative_tolerance. The first round stops on the relative residual
+/// ||b - A x|| / ||b|| <= relative_tolerance; each further round, warm started, lowers that
+/// residual target by the factor the estimate still has to fall (aiming at half the target).
+/// Fills result.stats (iterations and seconds summed over the rounds) and
+/// result.estimated_relative_error.
+void solve_to_tolerance(const numerics::VoxelLaplacian& laplacian,
+                        const numerics::VoxelMultigrid& multigrid,
+                        const ConductivityOptions& options, double representation,
+                        std::vector<double>& phi, EffectiveConductivity& result) {
+  constexpr int kMaxRounds = 8;
+  constexpr double kSmallestResidual = 1e-15;  // x is double: nothing to gain below this
+  const double target = options.relative_tolerance;
+  // Leave room for the storage error when it is small next to the target.
+  const double algebraic_target =
+      representation <= 0.5 * target ? target - representation : 0.5 * target;
+  double rtol = target;
+  bool residual_met = false;
+  for (int round = 0;; ++round) {
+    const int left = options.max_iterations - result.stats.iterations;
+    const core::SolveStats stats =
+        numerics::voxel_pcg(laplacian, multigrid, 1.0, 0.0, phi,
+                            numerics::CgOptions{.rtol = rtol, .max_iterations = std::max(left, 1)});
+    const int iterations = result.stats.iterations + stats.iterations;
+    const double seconds = result.stats.seconds + stats.seconds;
+    result.stats = stats;
+    result.stats.iterations = iterations;
+    result.stats.seconds = seconds;
+    residual_met = residual_met || stats.residual <= target;
+    const numerics::DirichletFlows flows = numerics::dirichlet_flows(laplacian, phi, 1.0, 0.0);
+    const double algebraic =
+        flow_error_estimate(laplacian, phi, 0.5 * (flows.into_low + flows.out_high));
+    result.estimated_relative_error = algebraic + representation + algebraic * representation;
+    if (algebraic <= algebraic_target) {
+      result.stats.converged = true;
+      result.stats.message =
+          representation <= 0.5 * target
+              ? "converged: estimated relative error of sigma_eff within the tolerance"
+              : fmt::format(
+                    "converged; the conductances are stored in single precision, which limits "
+                    "the accuracy of sigma_eff to {:.1e} (relative)",
+                    representation);
+      return;
+    }
+    const bool exhausted = !stats.converged || round + 1 == kMaxRounds ||
+                           rtol <= kSmallestResidual || iterations >= options.max_iterations;
+    if (exhausted) {
+      // The estimate could not be brought to the tolerance. When the residual test held, the
+      // answer is as good as that residual and the accuracy reached is reported; otherwise the
+      // solve failed.
+      result.stats.converged = residual_met;
+      result.stats.message = fmt::format(
+          "{}; estimated relative error of sigma_eff {:.2e} (requested {:.1e}) at relative "
+          "residual {:.2e}",
+          residual_met ? "residual tolerance met, error estimate stalled above the tolerance"
+                       : stats.message,
+          result.estimated_relative_error, target, stats.residual);
+      return;
+    }
+    // The estimate falls about in proportion to the residual: aim at half the target.
+    rtol =
+        std::max(kSmallestResidual, std::min(stats.residual, rtol) *
+                                        std::clamp(0.5 * algebraic_target / algebraic, 1e-4, 0.5));
+  }
+}
+
 }  // namespace
 
 std::size_t effective_conductivity_bytes(std::size_t voxels, bool high_contrast) noexcept {
@@ -135,9 +261,27 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
                                              core::Axis axis, const ConductivityOptions& options) {
   std::array<std::size_t, 256> counts{};
   for (const std::uint8_t l : labels.values()) ++counts[l];
-  validate(labels, sigma_by_label, axis, counts);
+  validate(labels, sigma_by_label, counts);
   const std::size_t n = labels.size();
+
+  EffectiveConductivity result;
+  result.axis = axis;
+  std::size_t conducting = 0;
+  double sigma_sum = 0.0;
+  for (std::size_t l = 0; l < sigma_by_label.size() && l < 256; ++l) {
+    if (sigma_by_label[l] > 0.0) {
+      conducting += counts[l];
+      sigma_sum += static_cast<double>(counts[l]) * sigma_by_label[l];
+    }
+  }
+  if (conducting == 0) {
+    set_not_percolating(result, "no conducting voxel");
+    return result;
+  }
+  require_two_layers(labels.grid(), axis);
   core::require_memory(effective_conductivity_bytes(n), "the effective-conductivity solve");
+  result.volume_fraction = static_cast<double>(conducting) / static_cast<double>(n);
+  result.bulk_conductivity = sigma_sum / static_cast<double>(conducting);
 
   // Classes: one per distinct positive conductivity present; class 0 = does not conduct.
   std::vector<double> class_sigma{0.0};
@@ -150,19 +294,6 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
     if (found == class_sigma.end()) class_sigma.push_back(sigma_by_label[l]);
     sigma_max = std::max(sigma_max, sigma_by_label[l]);
   }
-
-  EffectiveConductivity result;
-  result.axis = axis;
-  std::size_t conducting = 0;
-  double sigma_sum = 0.0;
-  for (std::size_t l = 0; l < sigma_by_label.size() && l < 256; ++l) {
-    if (sigma_by_label[l] > 0.0) {
-      conducting += counts[l];
-      sigma_sum += static_cast<double>(counts[l]) * sigma_by_label[l];
-    }
-  }
-  result.volume_fraction = static_cast<double>(conducting) / static_cast<double>(n);
-  result.bulk_conductivity = sigma_sum / static_cast<double>(conducting);
 
   std::array<std::size_t, 3> shape{};
   std::vector<std::uint8_t> classes = permuted_classes(labels, axis, class_of, shape);
@@ -186,12 +317,7 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
     result.percolating_fraction = static_cast<double>(spanning) / static_cast<double>(conducting);
   }
   if (result.unknowns == 0) {
-    result.percolates = false;
-    result.effective_conductivity = 0.0;
-    result.tortuosity_factor = std::numeric_limits<double>::infinity();
-    result.stats.converged = true;
-    result.stats.method = "none";
-    result.stats.message = "no conducting path joins the two faces: nothing to solve";
+    set_not_percolating(result, "no conducting path joins the two faces: nothing to solve");
     return result;
   }
   result.percolates = true;
@@ -201,16 +327,18 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
   laplacian.shape = shape;
   laplacian.labels = classes;
   const std::size_t k = class_sigma.size();
-  laplacian.pair_conductance.assign(k * k, 0.0F);
-  laplacian.boundary_conductance.assign(k, 0.0F);
+  std::vector<double> pair_exact(k * k, 0.0), boundary_exact(k, 0.0);
   for (std::size_t a = 1; a < k; ++a) {
     const double sa = class_sigma[a] / sigma_max;
-    laplacian.boundary_conductance[a] = static_cast<float>(2.0 * sa);
+    boundary_exact[a] = 2.0 * sa;
     for (std::size_t b = 1; b < k; ++b) {
       const double sb = class_sigma[b] / sigma_max;
-      laplacian.pair_conductance[a * k + b] = static_cast<float>(2.0 * sa * sb / (sa + sb));
+      pair_exact[a * k + b] = 2.0 * sa * sb / (sa + sb);
     }
   }
+  laplacian.pair_conductance.assign(pair_exact.begin(), pair_exact.end());
+  laplacian.boundary_conductance.assign(boundary_exact.begin(), boundary_exact.end());
+  const double representation = representation_error(laplacian, pair_exact, boundary_exact);
 
   // High contrast: the split coarsening needs more memory than the structured one; check it before
   // the hierarchy is built (the same criteria as VoxelMultigridOptions::split_above_contrast and
@@ -238,47 +366,19 @@ EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& l
          c < static_cast<std::size_t>(kk + 1) * sxy; ++c)
       phi[c] = classes[c] != 0 ? value : 0.0;
   }
-  // Solve; while the currents through the two faces disagree by more than flux_tolerance (the
-  // residual is relative to the right-hand side, which can be large next to a small current),
-  // tighten the tolerance tenfold and continue from the current solution.
-  double rtol = options.relative_tolerance;
-  numerics::DirichletFlows flows;
-  for (int tightening = 0;; ++tightening) {
-    const core::SolveStats stats = numerics::voxel_pcg(
-        laplacian, multigrid, 1.0, 0.0, phi,
-        numerics::CgOptions{.rtol = rtol, .max_iterations = options.max_iterations});
-    const int previous_iterations = result.stats.iterations;
-    const double previous_seconds = result.stats.seconds;
-    result.stats = stats;
-    result.stats.iterations += previous_iterations;
-    result.stats.seconds += previous_seconds;
-    flows = numerics::dirichlet_flows(laplacian, phi, 1.0, 0.0);
-    const double mismatch =
-        std::abs(flows.into_low - flows.out_high) / std::max(std::abs(flows.into_low), 1e-300);
-    if (!stats.converged && tightening > 0 && stats.residual <= options.relative_tolerance) {
-      // A tightening round stalled (the float search directions reach their precision) but the
-      // requested tolerance holds: the solution is as good as asked; say why the check failed.
-      result.stats.converged = true;
-      result.stats.message = fmt::format(
-          "converged to the requested tolerance; tightening for the flux check stalled at "
-          "relative residual {:.2e} with currents differing by {:.2e} (relative)",
-          stats.residual, mismatch);
-      break;
-    }
-    if (!stats.converged || mismatch <= options.flux_tolerance || tightening == 4 || rtol < 1e-14)
-      break;
-    rtol *= 0.1;
-  }
+  solve_to_tolerance(laplacian, multigrid, options, representation, phi, result);
+  const numerics::DirichletFlows flows = numerics::dirichlet_flows(laplacian, phi, 1.0, 0.0);
   result.solver_bytes =
       n * (1 + sizeof(double) + numerics::voxel_pcg_bytes_per_cell) + multigrid.bytes() +
       (multigrid.variable() ? n * numerics::voxel_pcg_flexible_extra_bytes_per_cell : 0);
   core::log_debug(fmt::format(
       "effective conductivity along {}: {} unknowns, {} multigrid levels ({}, contrast {:.1e}), "
-      "{} CG iterations, relative residual {:.2e}, {:.3f} s, {:.1f} bytes per voxel",
+      "{} CG iterations, relative residual {:.2e}, estimated relative error {:.2e}, {:.3f} s, "
+      "{:.1f} bytes per voxel",
       kAxisNames[static_cast<int>(axis)], result.unknowns, multigrid.levels(),
       multigrid.split_coarsening() ? "split" : "structured", multigrid.contrast(),
-      result.stats.iterations, result.stats.residual, result.stats.seconds,
-      static_cast<double>(result.solver_bytes) / static_cast<double>(n)));
+      result.stats.iterations, result.stats.residual, result.estimated_relative_error,
+      result.stats.seconds, static_cast<double>(result.solver_bytes) / static_cast<double>(n)));
   if (!result.stats.converged && options.throw_on_failure)
     throw core::NumericalError(
         fmt::format("the effective-conductivity solve along {} did not converge",

@@ -229,22 +229,30 @@ TEST(TransportMultigrid, HighContrastConvergesToTheRightAnswer) {
     EXPECT_TRUE(r.stats.converged);
     EXPECT_GE(r.effective_conductivity, low * (1.0 - 1e-6));
     EXPECT_LE(r.effective_conductivity, high * (1.0 + 1e-6));
-    // The solve tightens its residual tolerance until the two currents agree to flux_tolerance.
-    EXPECT_NEAR(r.current_out, r.current_in, 1e-4 * r.current_in);
+    // The solve runs until its error estimate of sigma_eff meets the tolerance, and the estimate
+    // contains half the relative mismatch of the two currents.
+    EXPECT_LE(r.estimated_relative_error, 1e-6);
+    EXPECT_NEAR(r.current_out, r.current_in, 2.0 * r.estimated_relative_error * r.current_in);
     iterations.push_back(r.stats.iterations);
   }
   std::printf("CG iterations at contrast 1, 1e4, 1e6: %d %d %d\n", iterations[0], iterations[1],
               iterations[2]);
   // The split (operator-dependent) coarsening keeps high contrast within ~3x of a uniform medium
   // (the structured coarsening needed 120 and 223 here; docs/theory/transport.md, "Contrast").
-  // K-cycle: 16 at 1e4 (20 with the V-cycle), 21 at 1e6.
-  EXPECT_LE(iterations[1], 2 * iterations[0] + 4);
-  EXPECT_LE(iterations[2], 3 * iterations[0] + 3);
+  // K-cycle, stopping when the two currents agreed to 1e-4: 16 at 1e4 (20 with the V-cycle), 21
+  // at 1e6. Since the stop is on the estimated error of sigma_eff (1e-6), not on the residual, the
+  // high-contrast solves go further: their current is ~60x smaller next to ||b|| than at contrast
+  // 1 (6e-3 against 0.38 in units of s_max h), so the same relative accuracy needs about two more
+  // decades of residual, reached in restarted CG rounds: 7, 29, 31 iterations. The bound keeps
+  // the 3x and adds 12 for those rounds; the structured coarsening's 120+ would still fail it.
+  EXPECT_LE(iterations[1], 3 * iterations[0] + 12);
+  EXPECT_LE(iterations[2], 3 * iterations[0] + 12);
 }
 
 TEST(TransportMultigrid, HighContrastIterationsStayNearlyFlatAsTheGridDoubles) {
   // The image of HighContrastConvergesToTheRightAnswer at contrast 1e4, 32^3 and 64^3: with the
-  // K-cycle on the graph levels the iterations grow by a few (16 -> 20); the V-cycle needed
+  // K-cycle on the graph levels the iterations grow by a few (16 -> 20 when the stop was the
+  // 1e-4 current agreement, 29 -> 29 with the stop on the error of sigma_eff); the V-cycle needed
   // 20 -> 31 (and 37 at 96^3, where the K-cycle needs 15; docs/theory/transport.md).
   std::vector<int> iterations;
   for (const std::size_t n : {32U, 64U}) {

@@ -159,7 +159,6 @@ TEST(TransportBadInput, RejectedWithKeyAndFix) {
   expect_input_error(image, {0.0, 1.0, NAN}, Axis::z, "sigma_by_label[2]",
                      "conductivity of label 2");
   expect_input_error(image, {0.0, -1.0, 1.0}, Axis::z, "sigma_by_label[1]", "-1");
-  expect_input_error(image, {0.0, 0.0, 0.0}, Axis::z, "sigma_by_label", "no voxel");
   expect_input_error(image, {0.0, 1.0}, Axis::z, "sigma_by_label[2]", "label 2");
   const Array3<std::uint8_t> thin(Grid3{{4, 4, 1}, 1e-6}, 1);
   expect_input_error(thin, {0.0, 1.0}, Axis::z, "axes", "1 voxel thick along z");

@@ -12,7 +12,8 @@
 // solver handles them). Tortuosity factor tau = phi * sigma_bulk / sigma_eff (phi = volume fraction
 // of voxels with sigma > 0, sigma_bulk = their volume-weighted mean conductivity), as in TauFactor
 // (Cooper et al., SoftwareX 2016) for a single phase. Solver: matrix-free CG preconditioned by a
-// geometric multigrid V-cycle (numerics/voxel_multigrid.hpp). See docs/theory/transport.md.
+// geometric multigrid V-cycle (numerics/voxel_multigrid.hpp), run until an a posteriori bound on
+// the relative error of sigma_eff meets the tolerance. See docs/theory/transport.md.
 #pragma once
 
 #include "cathodelab/core/array3.hpp"
@@ -26,11 +27,12 @@
 namespace cathodelab::transport {
 
 struct ConductivityOptions {
-  double relative_tolerance = 1e-6;  ///< CG stops at ||b - A phi|| / ||b|| below this
-  int max_iterations = 500;          ///< CG iteration limit
+  /// [-] relative error of sigma_eff to reach: CG runs until the a posteriori bound
+  /// (EffectiveConductivity::estimated_relative_error) is at most this; its first round stops on
+  /// the relative residual ||b - A phi|| / ||b|| <= this, later rounds lower the residual target.
+  double relative_tolerance = 1e-6;
+  int max_iterations = 500;  ///< CG iteration limit, all rounds together
   int smoothing_sweeps = 2;  ///< red-black Gauss-Seidel sweeps before/after each coarse correction
-  double flux_tolerance =
-      1e-4;  ///< |I_in - I_out| / I_in to reach: rtol is tightened 10x (warm start) until it holds
   bool throw_on_failure = true;  ///< a solve that does not converge throws core::NumericalError
   /// Multigrid coarsening: automatic = split (operator-dependent) when the conductivity contrast in
   /// the network exceeds 10, structured otherwise (numerics/voxel_multigrid.hpp).
@@ -51,6 +53,12 @@ struct EffectiveConductivity {
       0.0;  ///< [A] current entering through the first face with 1 V across the sample
   double current_out =
       0.0;  ///< [A] current leaving through the last face (equals current_in at convergence)
+  /// [-] bound on |sigma_eff - exact| / exact for this discretization: from the residual
+  /// r = b - A phi, |F - F*| <= ||r||_1 / 2 (maximum principle; F = mean of the two face flows,
+  /// whose difference is sum(r)), plus the relative rounding of the conductances stored in single
+  /// precision. At most relative_tolerance when converged, unless the solve stalled first (then
+  /// stats.message says so and this is the accuracy achieved). 0 when not percolating (exact).
+  double estimated_relative_error = 0.0;
   std::size_t unknowns = 0;  ///< voxels in the spanning set (the unknowns of the solve)
   std::size_t solver_bytes =
       0;                   ///< [byte] held by the solve: labels copy, x, CG vectors, multigrid
@@ -58,10 +66,13 @@ struct EffectiveConductivity {
 };
 
 /// sigma_by_label[l] = conductivity [S/m] of voxels labelled l (finite, >= 0; 0 = does not
-/// conduct). Throws core::InputError for: a label without conductivity, NaN/negative/infinite
-/// conductivity, no conducting voxel, fewer than 2 voxels along the axis, a voxel size not > 0, not
-/// enough memory. Throws core::NumericalError (with the statistics) when the solve does not
-/// converge and options.throw_on_failure. Deterministic for a given number of threads.
+/// conduct). A network that does not join the two faces (no conducting voxel at all, or no
+/// conducting path between the faces) is an answer: percolates = false, sigma_eff = 0,
+/// tau = +infinity, stats.converged = true with stats.message saying why, no solve. Throws
+/// core::InputError for: a label without conductivity, NaN/negative/infinite conductivity, fewer
+/// than 2 voxels along the axis (when something conducts), a voxel size not > 0, not enough
+/// memory. Throws core::NumericalError (with the statistics) when the solve does not converge and
+/// options.throw_on_failure. Deterministic for a given number of threads.
 [[nodiscard]] EffectiveConductivity effective_conductivity(const core::Array3<std::uint8_t>& labels,
                                                            std::span<const double> sigma_by_label,
                                                            core::Axis axis,
