@@ -456,7 +456,7 @@ void setup_analyze(CLI::App& parent) {
       ->capture_default_str();
   cmd->add_flag("--periodic", args->periodic, "Treat x and y as periodic (generated structures)");
   cmd->add_flag("--no-transport", args->no_transport, "Skip the effective-conductivity solves");
-  cmd->add_option("--tolerance", args->tolerance, "Relative residual of the conductivity solves")
+  cmd->add_option("--tolerance", args->tolerance, "Relative error of the effective conductivities (bounds the estimate)")
       ->capture_default_str();
   cmd->add_option("--materials", args->materials_dir, "Materials library folder");
   cmd->add_option("--out", args->out, "Output folder")->required();
