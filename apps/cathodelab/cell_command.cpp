@@ -1,7 +1,9 @@
 // `cathodelab cell PARAMS --experiment "..." --out DIR`: runs the P2D cell model on a parameter
 // file (TOML or BPX JSON) under PyBaMM-style experiment sentences and writes timeseries.csv,
-// summary.json and, on request, profiles.csv, impedance.csv and gitt.csv. A failed step keeps
-// everything computed before it on disk and exits with code 2.
+// summary.json and, on request, profiles.csv, impedance.csv and gitt.csv. Rows reach
+// timeseries.csv as they are computed; SIGINT or SIGTERM stop the run before the next solver step,
+// save summary.json and exit 128 + signal with one line. A failed step keeps everything computed
+// before it on disk and exits with code 2. The console says how each step ended.
 #include "command.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -14,6 +16,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <memory>
 
@@ -38,6 +42,54 @@ struct CellArguments {
   bool sparse_rows = false;
 };
 
+/// Raised by SIGINT/SIGTERM while a simulation runs; the simulation stops before its next solver
+/// step and the command saves what it computed.
+std::atomic<bool> stop_requested{false};
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void request_stop(int signal) {
+  stop_signal = signal;
+  stop_requested.store(true);
+}
+
+/// SIGINT and SIGTERM stop the simulation cleanly while this object lives.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+  ~StopOnSignal() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+/// One line per step on the console: how it ended (a cut-off, a particle surface reaching its
+/// window, a failure) and at which voltage, so a step that stops early says so.
+void log_step_ends(const echem::CellResult& result) {
+  constexpr std::size_t shown = 20;  // long cycling: the first steps, then the count
+  for (std::size_t i = 0; i < result.steps.size() && i < shown; ++i) {
+    const auto& s = result.steps[i];
+    core::log_info(fmt::format("step {} \"{}\": {} at {:.4f} V after {:.6g} s ({:.4g} mA.h)",
+                               s.index + 1, s.text, s.termination, s.end_voltage, s.duration,
+                               s.capacity * 1e3));
+  }
+  if (result.steps.size() > shown) {
+    core::log_info(fmt::format("... {} more steps (summary.json lists every step)",
+                               result.steps.size() - shown));
+  }
+}
+
 void run_cell(const CellArguments& a) {
   const auto parameters = io::read_cell_parameters(a.parameters);
   const std::filesystem::path out(a.out);
@@ -54,10 +106,24 @@ void run_cell(const CellArguments& a) {
     const auto experiment = echem::parse_experiment(a.experiments);
     core::log_info(fmt::format("cell: {} steps in {} cycles on '{}'", experiment.steps.size(),
                                experiment.cycle_count(), parameters.name));
-    const auto result = echem::simulate(parameters, experiment, options);
-    io::write_cell_timeseries(out / "timeseries.csv", result);
+    // Rows reach timeseries.csv as they are computed; a signal stops the run cleanly.
+    io::TimeseriesCsvWriter rows(out / "timeseries.csv", echem::positive_active_mass(parameters));
+    echem::SimulationOptions streamed = options;
+    streamed.on_row = [&rows](const echem::TimeseriesRow& row) { rows.write(row); };
+    streamed.cancel = &stop_requested;
+    const StopOnSignal stop_on_signal;
+    const auto result = echem::simulate(parameters, experiment, streamed);
     io::write_cell_summary(out / "summary.json", result, info);
     if (!result.profiles.empty()) io::write_cell_profiles(out / "profiles.csv", result);
+    log_step_ends(result);
+    if (result.failure && result.failure->kind == echem::FailureKind::interrupted) {
+      throw Interrupted(
+          fmt::format("signal {} at t = {:.6g} s in step {}: the {} rows computed "
+                      "so far and summary.json are in {}",
+                      static_cast<int>(stop_signal), result.failure->time, result.failure->step + 1,
+                      result.timeseries.time.size(), out.string()),
+          128 + static_cast<int>(stop_signal));
+    }
     failure = result.failure;
   }
   if (a.impedance) {

@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const cathodelab::apps::Interrupted& e) {
+    std::cerr << "interrupted: " << e.what() << "\n";
+    return e.exit_code();
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : exit_input_error;

@@ -199,6 +199,14 @@ class Runner {
       ts.lithium_particles.push_back(model_.lithium_in_particles(y) * p_.area);
       ts.lithium_electrolyte.push_back(model_.lithium_in_electrolyte(y) * p_.area);
     }
+    if (options_.on_row) {
+      options_.on_row({ts.time.back(), ts.voltage.back(), ts.current.back(),
+                       ts.discharge_capacity.back(), step, cycle});
+    }
+  }
+
+  [[nodiscard]] bool cancelled() const {
+    return options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed);
   }
 
   Limits limits_of(const Step& step, double v_now, double nominal) const {
@@ -286,6 +294,7 @@ class Runner {
           limits.min_current >= 0.0 && std::abs(model_.current_density(y_)) < limits.min_current;
       if (current_already_below) end = StepEnd::current;
       while (!current_already_below && t_ < t_end) {
+        if (cancelled()) return fail(FailureKind::interrupted, "interrupted");
         while (next_profile_ < profile_times_.size() && profile_times_[next_profile_] < t_)
           ++next_profile_;
         const bool profile_next =

@@ -27,18 +27,47 @@ double finite(double v) {
 
 }  // namespace
 
+namespace {
+
+const std::vector<std::string>& timeseries_columns() {
+  static const std::vector<std::string> columns{"Time [s]",
+                                                "Voltage [V]",
+                                                "Current [A]",
+                                                "Discharge capacity [A.h]",
+                                                "Discharge capacity [mA.h.g-1]",
+                                                "Step",
+                                                "Cycle"};
+  return columns;
+}
+
+std::string timeseries_line(const echem::TimeseriesRow& row, double mass_g) {
+  const double specific = mass_g > 0.0 ? row.discharge_capacity * 1000.0 / mass_g : 0.0;
+  return csv_line({csv_number(row.time), csv_number(row.voltage), csv_number(row.current),
+                   csv_number(row.discharge_capacity), csv_number(specific),
+                   std::to_string(row.step), std::to_string(row.cycle)});
+}
+
+}  // namespace
+
 void write_cell_timeseries(const std::filesystem::path& file, const echem::CellResult& r) {
-  auto out = open(file);
-  out << csv_line({"Time [s]", "Voltage [V]", "Current [A]", "Discharge capacity [A.h]",
-                   "Discharge capacity [mA.h.g-1]", "Step", "Cycle"});
+  TimeseriesCsvWriter writer(file, r.positive_active_mass, false);
   const auto& ts = r.timeseries;
-  const double mass_g = r.positive_active_mass * 1000.0;
   for (std::size_t i = 0; i < ts.time.size(); ++i) {
-    const double specific = mass_g > 0.0 ? ts.discharge_capacity[i] * 1000.0 / mass_g : 0.0;
-    out << csv_line({csv_number(ts.time[i]), csv_number(ts.voltage[i]), csv_number(ts.current[i]),
-                     csv_number(ts.discharge_capacity[i]), csv_number(specific),
-                     std::to_string(ts.step[i]), std::to_string(ts.cycle[i])});
+    writer.write({ts.time[i], ts.voltage[i], ts.current[i], ts.discharge_capacity[i], ts.step[i],
+                  ts.cycle[i]});
   }
+}
+
+TimeseriesCsvWriter::TimeseriesCsvWriter(const std::filesystem::path& file,
+                                         double positive_active_mass, bool flush_each_row)
+    : out_(open(file)), mass_g_(positive_active_mass * 1000.0), flush_each_row_(flush_each_row) {
+  out_ << csv_line(timeseries_columns()) << std::flush;
+}
+
+void TimeseriesCsvWriter::write(const echem::TimeseriesRow& row) {
+  out_ << timeseries_line(row, mass_g_);
+  if (flush_each_row_) out_.flush();
+  if (!out_) throw core::InputError("cannot write timeseries rows", {}, "check free disk space");
 }
 
 void write_cell_summary(const std::filesystem::path& file, const echem::CellResult& r,

@@ -12,6 +12,8 @@
 #include "cathodelab/echem/cell_parameters.hpp"
 #include "cathodelab/echem/experiment.hpp"
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,16 @@ struct Mesh {
   int separator = 10;  ///< volumes across the separator
   int positive = 30;   ///< volumes across the positive electrode
   int particle = 20;   ///< radial volumes per particle
+};
+
+/// One recorded row (as appended to Timeseries), for SimulationOptions::on_row.
+struct TimeseriesRow {
+  double time = 0.0;                ///< [s]
+  double voltage = 0.0;             ///< [V]
+  double current = 0.0;             ///< [A], positive = discharge
+  double discharge_capacity = 0.0;  ///< [A h]
+  int step = 0;                     ///< 0-based
+  int cycle = 0;                    ///< 0-based
 };
 
 struct SimulationOptions {
@@ -42,6 +54,12 @@ struct SimulationOptions {
   bool record_every_step = true;
   /// Also record the lithium inventory per row (Timeseries::lithium_*), for conservation checks.
   bool record_inventory = false;
+  /// Called with every row as it is recorded, so that a caller can write rows as they come and
+  /// keep them when the run is stopped.
+  std::function<void(const TimeseriesRow&)> on_row;
+  /// When set and raised (e.g. by a signal handler), the run stops before its next solver step
+  /// with a FailureKind::interrupted failure; everything recorded so far is kept.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// One row per recorded time.

@@ -13,6 +13,7 @@
 #include "cathodelab/echem/simulate.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,23 @@ struct CellRunInfo {
 };
 
 void write_cell_timeseries(const std::filesystem::path& file, const echem::CellResult& result);
+
+/// timeseries.csv written row by row while the simulation runs (each row flushed as it comes,
+/// through echem::SimulationOptions::on_row), so that a stopped or interrupted run keeps every
+/// row it computed. The same columns and formatting as write_cell_timeseries.
+class TimeseriesCsvWriter {
+ public:
+  /// Creates `file` with its header; `positive_active_mass` [kg] gives the specific capacity;
+  /// `flush_each_row` makes every row reach the file at once (off for writing a finished result).
+  TimeseriesCsvWriter(const std::filesystem::path& file, double positive_active_mass,
+                      bool flush_each_row = true);
+  void write(const echem::TimeseriesRow& row);
+
+ private:
+  std::ofstream out_;
+  double mass_g_ = 0.0;
+  bool flush_each_row_ = true;
+};
 void write_cell_summary(const std::filesystem::path& file, const echem::CellResult& result,
                         const CellRunInfo& info);
 void write_cell_profiles(const std::filesystem::path& file, const echem::CellResult& result);
