@@ -7,6 +7,7 @@
 //   L=ionic:<S/m>                     an explicit ionic conductor
 //   L=electronic:<S/m>                an explicit electronic conductor
 //   L=mixed:<ionic S/m>,<electronic S/m>
+#include "argument_checks.hpp"
 #include "command.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -289,6 +290,14 @@ void run_analyze(const AnalyzeArgs& args) {
   const double min_sigma = parse_conductivity(args.min_conductivity, "--min-conductivity");
   const auto axes = parse_axes(args.axes);
   const auto connectivity = parse_connectivity(args.connectivity);
+  if (!(args.stoichiometry >= 0.0 && args.stoichiometry <= 1.0)) {
+    throw core::InputError(fmt::format("must lie in [0, 1], got {}", args.stoichiometry),
+                           "--stoichiometry", "give the Li fraction x, e.g. --stoichiometry 0.5");
+  }
+  if (!(args.tolerance > 0.0 && args.tolerance < 1.0)) {
+    throw core::InputError(fmt::format("must lie in (0, 1), got {}", args.tolerance), "--tolerance",
+                           "give e.g. --tolerance 1e-6");
+  }
   const materials::Conditions conditions{.temperature = temperature,
                                          .stoichiometry = args.stoichiometry};
 
@@ -365,6 +374,7 @@ void run_analyze(const AnalyzeArgs& args) {
   if (structure.has_particle_ids()) analysed.set_particle_ids(structure.particle_ids());
   analysed.set_periodic_in_plane(structure.periodic_in_plane());
 
+  (void)prepare_output_folder(args.out, "--out");
   microstructure::MorphologyOptions morph_options{.connectivity = connectivity};
   if (!args.active.empty()) morph_options.active_labels = parse_labels(args.active, "--active");
   core::log_info("analysing networks, interfaces and particles");

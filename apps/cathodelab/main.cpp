@@ -1,6 +1,6 @@
 // cathodelab command-line interface: parses arguments, installs the log sink, dispatches to the
 // registered subcommands and maps errors to exit codes (InputError and NumericalError -> 2,
-// InternalError -> 70, anything else -> 1).
+// InternalError -> 70, anything else -> 1: an unexpected failure, never the answer to bad input).
 #include "command.hpp"
 
 #include "cathodelab/core/build_info.hpp"
@@ -84,7 +84,10 @@ int main(int argc, char** argv) {
     std::cerr << "internal error (a bug in cathodelab, please report it): " << e.what() << "\n";
     return exit_internal_error;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    // Every mistake in the input is an InputError above; reaching here means a check is missing.
+    std::cerr << "unexpected error (not a recognised input mistake; please report it with the "
+                 "command line): "
+              << e.what() << "\n";
     return 1;
   }
   return 0;
