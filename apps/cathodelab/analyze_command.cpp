@@ -96,7 +96,8 @@ AnalysisInput load_analysis_input(const std::string& path, const std::string& vo
     const std::int32_t value = values[v];
     if (value < 0 || value > 255) {
       throw core::InputError("image value " + std::to_string(value) + " is not a label 0..255",
-                             "input", "relabel the image with values 0..255");
+                             "input", "relabel the image with values 0..255",
+                             {image.string(), 0, 0});
     }
     labels[v] = static_cast<Label>(value);
   }
@@ -255,6 +256,10 @@ std::vector<std::string> split_list(const std::string& text) {
 std::vector<core::Axis> parse_axes(const std::string& text) {
   const std::vector<std::string> valid{"x", "y", "z"};
   std::vector<core::Axis> axes;
+  if (split_list(text).empty()) {
+    throw core::InputError("no axis given", "--axes",
+                           "give e.g. --axes x,y,z (or --no-transport to skip the solves)");
+  }
   for (const std::string& item : split_list(text)) {
     const std::string t = lower(item);
     if (t == "x")
@@ -287,6 +292,10 @@ std::vector<Label> parse_labels(const std::string& text, const std::string& key)
 void run_analyze(const AnalyzeArgs& args) {
   const double temperature =
       core::parse_quantity_as(args.temperature, core::dim::temperature, "--temperature", "25 degC");
+  if (!(temperature > 0.0)) {
+    throw core::InputError(fmt::format("{} K is not above absolute zero", temperature),
+                           "--temperature", "give e.g. --temperature \"25 degC\"");
+  }
   const double min_sigma = parse_conductivity(args.min_conductivity, "--min-conductivity");
   const auto axes = parse_axes(args.axes);
   const auto connectivity = parse_connectivity(args.connectivity);

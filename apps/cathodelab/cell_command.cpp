@@ -154,7 +154,13 @@ void run_cell(const CellArguments& a) {
   const auto parameters = io::read_cell_parameters(a.parameters);
   check_mesh(parameters, a.mesh);
   std::optional<echem::Experiment> experiment;
-  if (!a.experiments.empty()) experiment = echem::parse_experiment(a.experiments);
+  if (!a.experiments.empty()) {
+    try {
+      experiment = echem::parse_experiment(a.experiments);
+    } catch (const core::InputError& e) {
+      throw core::InputError(e.problem(), "--experiment", e.fix(), e.where());
+    }
+  }
   const std::filesystem::path out = prepare_output_folder(a.out, "--out");
   echem::SimulationOptions options;
   options.mesh = a.mesh;
