@@ -7,6 +7,7 @@
 //   L=ionic:<S/m>                     an explicit ionic conductor
 //   L=electronic:<S/m>                an explicit electronic conductor
 //   L=mixed:<ionic S/m>,<electronic S/m>
+#include "argument_checks.hpp"
 #include "command.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -94,7 +95,8 @@ AnalysisInput load_analysis_input(const std::string& path, const std::string& vo
     const std::int32_t value = values[v];
     if (value < 0 || value > 255) {
       throw core::InputError("image value " + std::to_string(value) + " is not a label 0..255",
-                             "input", "relabel the image with values 0..255");
+                             "input", "relabel the image with values 0..255",
+                             {image.string(), 0, 0});
     }
     labels[v] = static_cast<Label>(value);
   }
@@ -264,6 +266,10 @@ std::vector<std::string> split_list(const std::string& text) {
 std::vector<core::Axis> parse_axes(const std::string& text) {
   const std::vector<std::string> valid{"x", "y", "z"};
   std::vector<core::Axis> axes;
+  if (split_list(text).empty()) {
+    throw core::InputError("no axis given", "--axes",
+                           "give e.g. --axes x,y,z (or --no-transport to skip the solves)");
+  }
   for (const std::string& item : split_list(text)) {
     const std::string t = lower(item);
     if (t == "x")
@@ -296,9 +302,21 @@ std::vector<Label> parse_labels(const std::string& text, const std::string& key)
 void run_analyze(const AnalyzeArgs& args) {
   const double temperature =
       core::parse_quantity_as(args.temperature, core::dim::temperature, "--temperature", "25 degC");
+  if (!(temperature > 0.0)) {
+    throw core::InputError(fmt::format("{} K is not above absolute zero", temperature),
+                           "--temperature", "give e.g. --temperature \"25 degC\"");
+  }
   const double min_sigma = parse_conductivity(args.min_conductivity, "--min-conductivity");
   const auto axes = parse_axes(args.axes);
   const auto connectivity = parse_connectivity(args.connectivity);
+  if (!(args.stoichiometry >= 0.0 && args.stoichiometry <= 1.0)) {
+    throw core::InputError(fmt::format("must lie in [0, 1], got {}", args.stoichiometry),
+                           "--stoichiometry", "give the Li fraction x, e.g. --stoichiometry 0.5");
+  }
+  if (!(args.tolerance > 0.0 && args.tolerance < 1.0)) {
+    throw core::InputError(fmt::format("must lie in (0, 1), got {}", args.tolerance), "--tolerance",
+                           "give e.g. --tolerance 1e-6");
+  }
   const materials::Conditions conditions{.temperature = temperature,
                                          .stoichiometry = args.stoichiometry};
 
@@ -375,6 +393,7 @@ void run_analyze(const AnalyzeArgs& args) {
   if (structure.has_particle_ids()) analysed.set_particle_ids(structure.particle_ids());
   analysed.set_periodic_in_plane(structure.periodic_in_plane());
 
+  (void)prepare_output_folder(args.out, "--out");
   microstructure::MorphologyOptions morph_options{.connectivity = connectivity};
   if (!args.active.empty()) morph_options.active_labels = parse_labels(args.active, "--active");
   core::log_info("analysing networks, interfaces and particles");

@@ -4,6 +4,7 @@
 // designs and each design's structure is made from its cathode recipe exactly as the
 // microstructure stage of `cathodelab run` makes it: into DIR for a single design, into
 // DIR/<design id>/ for each design of a sweep.
+#include "argument_checks.hpp"
 #include "command.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -31,7 +32,8 @@ namespace {
 struct BuildArgs {
   std::string input;
   std::string out;
-  std::optional<std::uint64_t> seed;
+  std::string seed_text;              ///< as written; parsed by parse_seed
+  std::optional<std::uint64_t> seed;  ///< set from seed_text before building
 };
 
 std::string build_command_line(const BuildArgs& args) {
@@ -53,7 +55,8 @@ void build_recipe(const BuildArgs& args) {
   if (args.seed) {
     spec.seed = *args.seed;
   }
-  const auto generated = microstructure::generate(spec);
+  (void)prepare_output_folder(args.out, "--out");
+  const auto generated = naming_file(args.input, [&] { return microstructure::generate(spec); });
   io::write_microstructure_outputs(
       args.out, generated.microstructure, &generated.report,
       {.source = "generated", .input = args.input, .command = build_command_line(args)});
@@ -70,7 +73,8 @@ void build_recipe(const BuildArgs& args) {
 // microstructure.json (target and measured volume fractions).
 void build_study(const BuildArgs& args) {
   const study::StudySpec spec = io::load_study(args.input);
-  const std::vector<study::Design> designs = study::expand(spec);
+  const std::vector<study::Design> designs =
+      naming_file(args.input, [&] { return study::expand(spec); });
   for (const auto& design : designs) {
     if (!design.cell.microstructure) {
       throw core::InputError("the study has no [microstructure] section", "microstructure",
@@ -78,13 +82,20 @@ void build_study(const BuildArgs& args) {
                              "voxel_size = \"0.5 um\") to say how to draw the cathode");
     }
   }
-  const std::filesystem::path out(args.out);
+  // Every design's recipe is derived (and so validated) before the first structure is drawn, so a
+  // bad design late in a sweep fails at once rather than after the others were built.
+  std::vector<microstructure::GenerationSpec> generations;
   for (const auto& design : designs) {
-    microstructure::GenerationSpec generation = study::generation_spec(design, design.calculation);
-    if (args.seed) {
-      generation.seed = *args.seed;
-    }
-    const auto generated = microstructure::generate(generation);
+    generations.push_back(naming_file(args.input, [&] {
+      return study::generation_spec(design, design.calculation);
+    }));
+    if (args.seed) generations.back().seed = *args.seed;
+  }
+  const std::filesystem::path out = prepare_output_folder(args.out, "--out");
+  for (std::size_t d = 0; d < designs.size(); ++d) {
+    const study::Design& design = designs[d];
+    const auto generated =
+        naming_file(args.input, [&] { return microstructure::generate(generations[d]); });
     const std::filesystem::path dir = designs.size() == 1 ? out : out / design.id;
     io::write_microstructure_outputs(
         dir, generated.microstructure, &generated.report,
@@ -103,7 +114,8 @@ void build_study(const BuildArgs& args) {
   }
 }
 
-void run_build(const BuildArgs& args) {
+void run_build(BuildArgs args) {
+  if (!args.seed_text.empty()) args.seed = parse_seed(args.seed_text, "--seed");
   if (io::is_study_file(args.input)) {
     build_study(args);
   } else {
@@ -123,7 +135,8 @@ void setup_build(CLI::App& parent) {
                    "and [microstructure]")
       ->required();
   command->add_option("--out,-o", args->out, "Output folder")->required();
-  command->add_option("--seed", args->seed, "Override the seed of the recipe (or of every design)");
+  command->add_option("--seed", args->seed_text,
+                      "Override the seed of the recipe (or of every design): 0 .. 2^64-1");
   command->callback([args] { run_build(*args); });
 }
 

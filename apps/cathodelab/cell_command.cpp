@@ -4,10 +4,12 @@
 // timeseries.csv as they are computed; SIGINT or SIGTERM stop the run before the next solver step,
 // save summary.json and exit 128 + signal with one line. A failed step keeps everything computed
 // before it on disk and exits with code 2. The console says how each step ended.
+#include "argument_checks.hpp"
 #include "command.hpp"
 
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/core/log.hpp"
+#include "cathodelab/core/memory.hpp"
 #include "cathodelab/echem/experiment.hpp"
 #include "cathodelab/echem/simulate.hpp"
 #include "cathodelab/io/cell_parameters_reader.hpp"
@@ -17,6 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <memory>
@@ -90,10 +93,127 @@ void log_step_ends(const echem::CellResult& result) {
   }
 }
 
+// Bounds on request sizes. A P2D cell is resolved well by tens of volumes per domain; the limits
+// stop a typo (an extra zero or two) before the solver allocates for it.
+constexpr long long max_volumes_per_domain = 100000;
+constexpr long long max_frequencies = 100000;
+constexpr long long max_gitt_pulses = 10000;
+constexpr long long max_profile_times = 10000;
+constexpr double max_unknowns = 1e8;
+// [byte] per unknown of the P2D system: IDA's vectors and the KLU factors of its sparse Jacobian.
+// Peak resident memory measured 0.7-0.9 kB per unknown at 1e5-2e5 unknowns (discharge, impedance
+// and GITT); 2 kB leaves room for KLU fill-in and long time series.
+constexpr double bytes_per_unknown = 2000.0;
+// [byte] per frequency of a spectrum: the three output columns and the complex response.
+constexpr double bytes_per_frequency = 48.0;
+
+std::string gigabytes(double bytes) {
+  return fmt::format("{:.3g} GB", bytes / 1e9);
+}
+
+/// Unknowns of the P2D system for this mesh (p2d_model.cpp: one or two electrolyte unknowns per
+/// volume; in an electrode one potential plus, per particle class, a surface flux, a film state and
+/// the radial concentrations).
+double p2d_unknowns(const echem::CellParameters& p, const echem::Mesh& m) {
+  const bool porous_negative = p.negative_model == echem::NegativeElectrodeModel::porous;
+  const double negative = porous_negative ? m.negative : 0.0;
+  const double per_volume = p.electrolyte.model == echem::ElectrolyteModel::binary ? 2.0 : 1.0;
+  const auto electrode = [&](double volumes, std::size_t classes) {
+    return volumes * (1.0 + static_cast<double>(classes) * (2.0 + m.particle));
+  };
+  return (negative + m.separator + m.positive) * per_volume +
+         electrode(m.positive, p.positive.particles.size()) +
+         (porous_negative ? electrode(negative, p.negative.particles.size()) : 0.0);
+}
+
+// Flags are checked even when the option they tune is off: a mistyped value is a mistake either
+// way, and a user who adds --impedance later should not meet it then.
+void check_impedance_flags(const CellArguments& a) {
+  require_positive_finite(a.min_frequency, "--min-frequency", "1e-3");
+  require_positive_finite(a.max_frequency, "--max-frequency", "1e6");
+  if (a.min_frequency > a.max_frequency) {
+    throw core::InputError(
+        fmt::format("{} Hz is above --max-frequency {} Hz", a.min_frequency, a.max_frequency),
+        "--min-frequency", "give --min-frequency below --max-frequency, e.g. 1e-3 and 1e6");
+  }
+  require_count_in(
+      a.frequencies, "--frequencies", 1, max_frequencies, 60,
+      fmt::format("the spectrum would need {}", gigabytes(a.frequencies * bytes_per_frequency)));
+}
+
+void check_gitt_flags(const CellArguments& a) {
+  require_count_in(a.gitt_pulses, "--gitt-pulses", 0, max_gitt_pulses, 20,
+                   "each pulse adds a pulse and a rest step to the simulation");
+  if (!std::isfinite(a.gitt_c_rate) || a.gitt_c_rate == 0.0) {
+    throw core::InputError(fmt::format("must be finite and not 0, got {}", a.gitt_c_rate),
+                           "--gitt-c-rate", "give e.g. --gitt-c-rate 0.1 (negative = charge)");
+  }
+  require_positive_finite(a.gitt_pulse, "--gitt-pulse", "600");
+  require_positive_finite(a.gitt_rest, "--gitt-rest", "3600");
+}
+
+/// The flags that do not depend on the parameter file.
+void check_flags(const CellArguments& a) {
+  if (!(a.rtol > 0.0 && a.rtol < 1.0)) {
+    throw core::InputError(fmt::format("must lie in (0, 1), got {}", a.rtol), "--rtol",
+                           "give e.g. --rtol 1e-6");
+  }
+  require_count_in(static_cast<long long>(a.profile_times.size()), "--profile-times", 0,
+                   max_profile_times, 10, "each stores a full profile of the cell");
+  for (const double t : a.profile_times) {
+    require_non_negative_finite(t, "--profile-times", "600");
+  }
+  check_impedance_flags(a);
+  check_gitt_flags(a);
+  if (a.experiments.empty() && !a.impedance && a.gitt_pulses == 0) {
+    throw core::InputError("nothing to do", "--experiment",
+                           "give --experiment \"Discharge at 1C until 3.0 V\", --impedance or "
+                           "--gitt-pulses N");
+  }
+}
+
+/// The mesh flags, against the cell they resolve (a lithium-metal negative needs no volumes).
+void check_mesh(const echem::CellParameters& p, const echem::Mesh& m) {
+  const bool porous_negative = p.negative_model == echem::NegativeElectrodeModel::porous;
+  const double unknowns = p2d_unknowns(p, m);
+  const std::string need =
+      fmt::format("the mesh would need about {}", gigabytes(unknowns * bytes_per_unknown));
+  const echem::Mesh defaults;
+  require_count_in(m.negative, "--volumes-negative", porous_negative ? 1 : 0,
+                   max_volumes_per_domain, defaults.negative, need);
+  require_count_in(m.separator, "--volumes-separator", 1, max_volumes_per_domain,
+                   defaults.separator, need);
+  require_count_in(m.positive, "--volumes-positive", 1, max_volumes_per_domain, defaults.positive,
+                   need);
+  require_count_in(m.particle, "--volumes-particle", 2, max_volumes_per_domain, defaults.particle,
+                   need);
+  const std::string fix = "use fewer volumes (--volumes-positive, --volumes-particle, ...)";
+  if (unknowns > max_unknowns) {
+    throw core::InputError(
+        fmt::format("the mesh has {:.3g} unknowns, above the limit of {:.3g} ({})", unknowns,
+                    max_unknowns, need),
+        "--volumes-particle", fix);
+  }
+  try {
+    core::require_memory(static_cast<std::size_t>(unknowns * bytes_per_unknown), "the P2D mesh");
+  } catch (const core::InputError& e) {
+    throw core::InputError(e.problem(), "--volumes-particle", fix);
+  }
+}
+
 void run_cell(const CellArguments& a) {
+  check_flags(a);
   const auto parameters = io::read_cell_parameters(a.parameters);
-  const std::filesystem::path out(a.out);
-  std::filesystem::create_directories(out);
+  check_mesh(parameters, a.mesh);
+  std::optional<echem::Experiment> experiment;
+  if (!a.experiments.empty()) {
+    try {
+      experiment = echem::parse_experiment(a.experiments);
+    } catch (const core::InputError& e) {
+      throw core::InputError(e.problem(), "--experiment", e.fix(), e.where());
+    }
+  }
+  const std::filesystem::path out = prepare_output_folder(a.out, "--out");
   echem::SimulationOptions options;
   options.mesh = a.mesh;
   options.relative_tolerance = a.rtol;
@@ -102,17 +222,16 @@ void run_cell(const CellArguments& a) {
   const io::CellRunInfo info{a.parameters, a.experiments};
 
   std::optional<echem::Failure> failure;
-  if (!a.experiments.empty()) {
-    const auto experiment = echem::parse_experiment(a.experiments);
-    core::log_info(fmt::format("cell: {} steps in {} cycles on '{}'", experiment.steps.size(),
-                               experiment.cycle_count(), parameters.name));
+  if (experiment) {
+    core::log_info(fmt::format("cell: {} steps in {} cycles on '{}'", experiment->steps.size(),
+                               experiment->cycle_count(), parameters.name));
     // Rows reach timeseries.csv as they are computed; a signal stops the run cleanly.
     io::TimeseriesCsvWriter rows(out / "timeseries.csv", echem::positive_active_mass(parameters));
     echem::SimulationOptions streamed = options;
     streamed.on_row = [&rows](const echem::TimeseriesRow& row) { rows.write(row); };
     streamed.cancel = &stop_requested;
     const StopOnSignal stop_on_signal;
-    const auto result = echem::simulate(parameters, experiment, streamed);
+    const auto result = echem::simulate(parameters, *experiment, streamed);
     io::write_cell_summary(out / "summary.json", result, info);
     if (!result.profiles.empty()) io::write_cell_profiles(out / "profiles.csv", result);
     log_step_ends(result);
@@ -142,11 +261,6 @@ void run_cell(const CellArguments& a) {
     io::write_cell_gitt(out / "gitt.csv", g.pulses);
     io::write_cell_timeseries(out / "gitt_timeseries.csv", g.cell);
     if (!failure && g.cell.failure) failure = g.cell.failure;
-  }
-  if (a.experiments.empty() && !a.impedance && a.gitt_pulses == 0) {
-    throw core::InputError("nothing to do", "experiment",
-                           "give --experiment \"Discharge at 1C until 3.0 V\", --impedance or "
-                           "--gitt-pulses N");
   }
   if (failure) {
     throw core::InputError(

@@ -1,5 +1,6 @@
 // `cathodelab check FILE`: validates a study file (every design of its sweep, every stage's inputs)
 // without running. Prints "ok: N designs" or one error line; exit 2 on bad input (main.cpp).
+#include "argument_checks.hpp"
 #include "command.hpp"
 
 #include "cathodelab/io/study_loader.hpp"
@@ -29,8 +30,11 @@ void setup_check(CLI::App& parent) {
     io::LoadStudyOptions options;
     if (!args->materials_dir.empty()) options.materials_dir = args->materials_dir;
     const auto spec = io::load_study(args->file, options);
-    const auto designs = study::expand(spec);
-    study::validate(designs, study::standard_stages());
+    const auto designs = naming_file(args->file, [&] {
+      auto expanded = study::expand(spec);
+      study::validate(expanded, study::standard_stages());
+      return expanded;
+    });
     std::cout << "ok: " << designs.size() << (designs.size() == 1 ? " design" : " designs") << "\n";
   });
 }

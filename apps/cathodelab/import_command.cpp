@@ -6,6 +6,7 @@
 //   L=<library material>              role from the material's class
 //   L=ionic:<S/m> | L=electronic:<S/m> | L=mixed:<S/m>,<S/m>   explicit conductivities
 // An optional display name goes after '@': --phase "2=ionic:0.1 mS/cm@CBD".
+#include "argument_checks.hpp"
 #include "command.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -159,6 +160,20 @@ std::array<std::size_t, 3> parse_three(const std::string& text, const std::strin
   return v;
 }
 
+/// One bound of a crop range: empty (the image edge, 0) or a voxel index written in digits.
+std::size_t crop_bound(const std::string& bound, const std::string& text) {
+  if (bound.empty()) return 0;
+  std::size_t value = 0;
+  const char* end = bound.data() + bound.size();
+  const auto [ptr, ec] = std::from_chars(bound.data(), end, value);
+  if (bound.find_first_not_of("0123456789") != std::string::npos || ec != std::errc{} ||
+      ptr != end) {
+    throw InputError("crop bound '" + bound + "' in '" + text + "' is not a voxel index", "--crop",
+                     "bounds are whole numbers >= 0, e.g. \"0:200,0:200,10:110\"");
+  }
+  return value;
+}
+
 io::Crop parse_crop(const std::string& text) {
   // "x0:x1,y0:y1,z0:z1" in voxels (an empty bound = image edge)
   io::Crop crop;
@@ -171,15 +186,8 @@ io::Crop parse_crop(const std::string& text) {
       throw InputError("malformed crop '" + text + "'", "--crop",
                        "write --crop \"x0:x1,y0:y1,z0:z1\" in voxels, e.g. \"0:200,0:200,10:110\"");
     }
-    const std::string lo = trim(part.substr(0, colon));
-    const std::string hi = trim(part.substr(colon + 1));
-    try {
-      crop.lo[axis] = lo.empty() ? 0 : std::stoull(lo);
-      crop.hi[axis] = hi.empty() ? 0 : std::stoull(hi);
-    } catch (const std::exception&) {
-      throw InputError("malformed crop '" + text + "'", "--crop",
-                       "bounds are voxel indices, e.g. \"0:200,0:200,10:110\"");
-    }
+    crop.lo[axis] = crop_bound(trim(part.substr(0, colon)), text);
+    crop.hi[axis] = crop_bound(trim(part.substr(colon + 1)), text);
     ++axis;
   }
   if (axis != 3) {
@@ -217,7 +225,7 @@ double parse_voxel_size(const std::string& text) {
                        "tools), then give one size");
     }
   }
-  if (!(sizes.front() > 0.0)) {
+  if (!(sizes.front() > 0.0) || !std::isfinite(sizes.front())) {
     throw InputError("voxel size must be positive", "--voxel-size", "e.g. --voxel-size \"0.5 um\"");
   }
   return sizes.front();
@@ -247,6 +255,7 @@ void run_import(const ImportArgs& args) {
     options.crop = parse_crop(args.crop);
   }
   options.downsample = args.downsample;
+  (void)prepare_output_folder(args.out, "--out");
   const auto values = io::read_label_values(args.input, options);
   const auto structure = io::to_microstructure(
       values, mapping, voxel * static_cast<double>(args.downsample), args.input);

@@ -1,11 +1,12 @@
 // cathodelab command-line interface: parses arguments, installs the log sink, dispatches to the
 // registered subcommands and maps errors to exit codes (InputError and NumericalError -> 2,
-// InternalError -> 70, anything else -> 1).
+// InternalError -> 70, anything else -> 1: an unexpected failure, never the answer to bad input).
 #include "command.hpp"
 
 #include "cathodelab/core/build_info.hpp"
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/core/log.hpp"
+#include "cathodelab/core/suggest.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -13,6 +14,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace cathodelab::apps {
 
@@ -48,6 +52,19 @@ void install_log_sink(int verbosity, bool quiet) {
   cathodelab::core::set_progress_bar(isatty(STDERR_FILENO) != 0 && !quiet);
 }
 
+/// The first word that is not an option, when it names no subcommand: CLI11 would only say that
+/// a subcommand is required, without naming the word or the choices.
+std::optional<std::string> unknown_command_message(int argc, char** argv,
+                                                   const std::vector<std::string>& names) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word.front() == '-') continue;
+    if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+    return "unknown command '" + word + "'; " + cathodelab::core::suggestion_text(word, names);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,8 +81,14 @@ int main(int argc, char** argv) {
   auto& registry = cathodelab::apps::command_registry();
   std::sort(registry.begin(), registry.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::vector<std::string> names;
   for (const auto& entry : registry) {
     entry.setup(app);
+    names.push_back(entry.name);
+  }
+  if (const auto message = unknown_command_message(argc, argv, names)) {
+    std::cerr << "error: " << *message << "\n";
+    return exit_input_error;
   }
   app.parse_complete_callback([&] { install_log_sink(verbosity, quiet); });
 
@@ -87,7 +110,10 @@ int main(int argc, char** argv) {
     std::cerr << "internal error (a bug in cathodelab, please report it): " << e.what() << "\n";
     return exit_internal_error;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    // Every mistake in the input is an InputError above; reaching here means a check is missing.
+    std::cerr << "unexpected error (not a recognised input mistake; please report it with the "
+                 "command line): "
+              << e.what() << "\n";
     return 1;
   }
   return 0;

@@ -6,6 +6,7 @@
 //
 // Test only: CATHODELAB_TEST_DESIGN_DELAY_MS=<ms> makes every design sleep that long, so the resume
 // test can kill a run midway. It changes no result.
+#include "argument_checks.hpp"
 #include "command.hpp"
 
 #include "cathodelab/core/error.hpp"
@@ -66,12 +67,14 @@ void run(const RunArguments& args) {
   io::LoadStudyOptions options;
   if (!args.materials_dir.empty()) options.materials_dir = args.materials_dir;
   const auto spec = io::load_study(args.file, options);
-  const auto designs = study::expand(spec);
   const auto stages = study::standard_stages();
-  study::validate(designs, stages);
+  const auto designs = naming_file(args.file, [&] {
+    auto expanded = study::expand(spec);
+    study::validate(expanded, stages);
+    return expanded;
+  });
 
-  const std::filesystem::path out = args.out;
-  std::filesystem::create_directories(out);
+  const std::filesystem::path out = prepare_output_folder(args.out, "--out");
   const auto provenance = io::collect_provenance(spec.seed);
   io::write_study_json(out, spec, designs, provenance);
   io::StudyFolderSink sink(out);

@@ -55,9 +55,19 @@ void require_fraction(double value, const std::string& key, bool allow_zero = fa
   }
 }
 
+// A transport factor <= 0 asks for Bruggeman (cell_parameters.hpp); NaN or an infinity would be
+// taken for that request without a word, so they are refused.
+void require_finite_transport_factor(double value, const std::string& key) {
+  if (!std::isfinite(value)) {
+    throw core::InputError(fmt::format("must be finite, got {}", value), key,
+                           "give a ratio in (0, 1], or <= 0 for Bruggeman");
+  }
+}
+
 void validate_electrode(const PorousElectrode& e, const std::string& key) {
   require_positive(e.thickness, key + ".thickness", "\"60 um\"");
   require_fraction(e.porosity, key + ".porosity");
+  require_finite_transport_factor(e.ionic_transport_factor, key + ".ionic_transport_factor");
   require_fraction(e.utilizable_fraction, key + ".utilizable_fraction");
   require_positive(e.electronic_conductivity, key + ".electronic_conductivity", "\"10 S/m\"");
   if (e.particles.empty()) {
@@ -135,6 +145,8 @@ void validate(const CellParameters& p) {
   }
   require_positive(p.separator.thickness, "separator.thickness", "\"25 um\"");
   require_fraction(p.separator.porosity, "separator.porosity");
+  require_finite_transport_factor(p.separator.ionic_transport_factor,
+                                  "separator.ionic_transport_factor");
   validate_electrode(p.positive, "positive");
   require_positive(p.electrolyte.initial_concentration, "electrolyte.initial_concentration",
                    "\"1000 mol/m^3\"");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -101,7 +102,12 @@ class TomlReader {
       if (fallback) return *fallback;
       fail(k, "missing value", "add e.g. " + k + " = 0.3");
     }
-    if (node->is_number()) return node->value<double>().value_or(0.0);
+    if (node->is_number()) {
+      const double value = node->value<double>().value_or(0.0);
+      if (!std::isfinite(value))
+        fail(k, fmt::format("must be finite, got {}", value), "write e.g. 0.3");
+      return value;
+    }
     if (const auto* s = node->as_string()) {
       try {
         return core::parse_quantity_as(s->get(), core::dim::dimensionless, key(k), "0.3");
@@ -110,6 +116,18 @@ class TomlReader {
       }
     }
     fail(k, "must be a number", "write e.g. 0.3");
+  }
+
+  /// A transport factor (effective / bulk electrolyte transport) written in the file: it must lie
+  /// in (0, 1]; only an absent key selects the Bruggeman estimate.
+  [[nodiscard]] double transport_factor(const std::string& k) const {
+    const double value = number(k);
+    if (!(value > 0.0 && value <= 1.0)) {
+      fail(k, fmt::format("must lie in (0, 1], got {}", value),
+           "give the effective/bulk transport ratio, e.g. 0.2, or leave the key out to use "
+           "Bruggeman (bruggeman_exponent)");
+    }
+    return value;
   }
 
   [[nodiscard]] int integer(const std::string& k, int fallback) const {
@@ -123,7 +141,12 @@ class TomlReader {
     std::vector<double> out;
     for (const auto& item : array) {
       if (!item.is_number()) fail(k, "table entries must be numbers", "write e.g. [0.1, 0.2]");
-      out.push_back(item.value<double>().value_or(0.0));
+      const double value = item.value<double>().value_or(0.0);
+      if (!std::isfinite(value)) {
+        throw core::InputError(fmt::format("table entries must be finite, got {}", value), key(k),
+                               "write e.g. [0.1, 0.2]", detail::location(file_, item));
+      }
+      out.push_back(value);
     }
     return out;
   }
@@ -303,7 +326,7 @@ echem::PorousElectrode read_electrode(const TomlReader& r, double c_e0) {
   }
   e.utilizable_fraction = r.number("utilizable_fraction", 1.0);
   if (r.has("ionic_transport_factor")) {
-    e.ionic_transport_factor = r.number("ionic_transport_factor");
+    e.ionic_transport_factor = r.transport_factor("ionic_transport_factor");
   } else {
     e.ionic_transport_factor = std::pow(e.porosity, r.number("bruggeman_exponent", 1.5));
   }
@@ -418,7 +441,7 @@ echem::CellParameters read_toml(const toml::table& root, const std::string& file
   p.separator.porosity = sep.number("porosity", 1.0);
   p.separator.ionic_transport_factor =
       sep.has("ionic_transport_factor")
-          ? sep.number("ionic_transport_factor")
+          ? sep.transport_factor("ionic_transport_factor")
           : std::pow(p.separator.porosity, sep.number("bruggeman_exponent", 1.5));
   p.positive = read_electrode(r.sub("positive"), e.initial_concentration);
   try {
@@ -454,6 +477,31 @@ class BpxReader {
     if (!j_[k].is_number()) fail(k, "must be a number", "write a JSON number");
     return j_[k].get<double>();
   }
+  /// "Transport efficiency": effective / bulk electrolyte transport, in (0, 1].
+  [[nodiscard]] double transport_factor(const std::string& k) const {
+    const double value = number(k);
+    if (!(value > 0.0 && value <= 1.0)) {
+      fail(k, fmt::format("must lie in (0, 1], got {}", value),
+           "give the effective/bulk transport ratio, e.g. 0.2");
+    }
+    return value;
+  }
+  /// The x or y column of a table: an array of numbers.
+  [[nodiscard]] std::vector<double> column(const json& table, const std::string& k,
+                                           const char* axis) const {
+    const json& v = table[axis];
+    const bool numbers = v.is_array() && std::all_of(v.begin(), v.end(), [](const json& item) {
+                           return item.is_number();
+                         });
+    if (!numbers) {
+      fail(k + "." + axis, "must be an array of numbers", "write e.g. [0.1, 0.5, 0.9]");
+    }
+    return v.get<std::vector<double>>();
+  }
+  [[nodiscard]] MonotoneTable table(const std::string& k) const {
+    const json& v = j_[k];
+    return MonotoneTable(column(v, k, "x"), column(v, k, "y"), path_ + "." + k);
+  }
   /// A BPX function: a number, an expression string in x (and T), or {"x": [...], "y": [...]}.
   [[nodiscard]] Function2 function2(const std::string& k, std::vector<std::string> vars) const {
     if (!j_.contains(k)) fail(k, "missing value", "see the BPX schema");
@@ -469,8 +517,7 @@ class BpxReader {
           e.text());
     }
     if (v.is_object() && v.contains("x") && v.contains("y")) {
-      MonotoneTable t(v["x"].get<std::vector<double>>(), v["y"].get<std::vector<double>>(),
-                      path_ + "." + k);
+      const MonotoneTable t = table(k);
       return Function2([t](double x, double) { return t(x); }, "table");
     }
     fail(k, "must be a number, an expression string or a table {x, y}", "see the BPX schema");
@@ -479,8 +526,7 @@ class BpxReader {
     if (!j_.contains(k)) fail(k, "missing value", "see the BPX schema");
     const json& v = j_[k];
     if (v.is_object() && v.contains("x") && v.contains("y")) {
-      MonotoneTable t(v["x"].get<std::vector<double>>(), v["y"].get<std::vector<double>>(),
-                      path_ + "." + k);
+      const MonotoneTable t = table(k);
       if (t.monotonicity() >= 0)
         fail(k, "the OCP table must decrease with stoichiometry", "check the table order");
       lo = std::max(lo, t.front());
@@ -503,9 +549,14 @@ echem::CellParameters read_bpx(const json& root) {
   const BpxReader par(root["Parameterisation"], "Parameterisation");
   const BpxReader cell = par.sub("Cell");
   echem::CellParameters p;
-  p.name = root.contains("Header") && root["Header"].contains("Title")
-               ? root["Header"]["Title"].get<std::string>()
-               : "BPX cell";
+  p.name = "BPX cell";
+  if (root.contains("Header") && root["Header"].contains("Title")) {
+    const json& title = root["Header"]["Title"];
+    if (!title.is_string()) {
+      throw core::InputError("must be a string", "Header.Title", "write the title in quotes");
+    }
+    p.name = title.get<std::string>();
+  }
   // BPX 1.0 keeps initial conditions under "State"; 0.x had them in Cell and Electrolyte.
   const json* initial = nullptr;
   if (root.contains("State") && root["State"].contains("Initial conditions")) {
@@ -551,7 +602,7 @@ echem::CellParameters read_bpx(const json& root) {
     // fraction; the area itself is kept as given.
     pe.particles = {{radius, std::min(area * radius / 3.0, 1.0 - pe.porosity)}};
     pe.active_area = area;
-    pe.ionic_transport_factor = r.number("Transport efficiency");
+    pe.ionic_transport_factor = r.transport_factor("Transport efficiency");
     pe.electronic_conductivity = r.number("Conductivity [S.m-1]");
     auto& m = pe.material;
     m.max_concentration = r.number("Maximum concentration [mol.m-3]");
@@ -584,9 +635,69 @@ echem::CellParameters read_bpx(const json& root) {
   const BpxReader sep = par.sub("Separator");
   p.separator.thickness = sep.number("Thickness [m]");
   p.separator.porosity = sep.number("Porosity");
-  p.separator.ionic_transport_factor = sep.number("Transport efficiency");
+  p.separator.ionic_transport_factor = sep.transport_factor("Transport efficiency");
   echem::validate(p);
   return p;
+}
+
+/// nlohmann's message without its "[json.exception.<kind>.<id>] " tag and its "parse error at line
+/// L, column C: " preamble (the position goes into the error's location instead).
+std::string json_message(const json::exception& error) {
+  std::string text = error.what();
+  if (const auto tag = text.find("] ");
+      text.rfind("[json.exception.", 0) == 0 && tag != std::string::npos) {
+    text.erase(0, tag + 2);
+  }
+  if (text.rfind("parse error", 0) == 0) {
+    if (const auto colon = text.find(": "); colon != std::string::npos) text.erase(0, colon + 2);
+  }
+  return text;
+}
+
+/// 1-based line and column of the `byte`-th byte of `text` (nlohmann counts bytes read from 1).
+core::SourceLocation location_of_byte(const std::string& text, std::size_t byte,
+                                      const std::string& name) {
+  const std::size_t end = std::min(byte == 0 ? 0 : byte - 1, text.size());
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {name, line, column};
+}
+
+/// The token in single quotes in a message ("number overflow parsing '1e400'" -> "1e400").
+std::string quoted_token(const std::string& message) {
+  const auto open = message.find('\'');
+  const auto close = open == std::string::npos ? open : message.find('\'', open + 1);
+  if (close == std::string::npos) return {};
+  return message.substr(open + 1, close - open - 1);
+}
+
+/// Where `token` first stands in `text` as a JSON value (after ':', '[' or ','; not inside a
+/// longer number). The file alone when it is not found.
+core::SourceLocation location_of_token(const std::string& text, const std::string& token,
+                                       const std::string& name) {
+  const auto number_char = [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || c == 'e' || c == 'E' ||
+           c == '+' || c == '-';
+  };
+  const auto after_separator = [&](std::size_t at) {
+    const auto before = at == 0 ? std::string::npos : text.find_last_not_of(" \t\r\n", at - 1);
+    return before != std::string::npos &&
+           (text[before] == ':' || text[before] == '[' || text[before] == ',');
+  };
+  for (auto at = token.empty() ? std::string::npos : text.find(token); at != std::string::npos;
+       at = text.find(token, at + 1)) {
+    const bool ends = at + token.size() == text.size() || !number_char(text[at + token.size()]);
+    if (after_separator(at) && ends) return location_of_byte(text, at + 1, name);
+  }
+  return {name, 0, 0};
 }
 
 std::string read_text(const std::filesystem::path& file) {
@@ -617,13 +728,24 @@ echem::CellParameters parse_cell_parameters_bpx(const std::string& text, const s
   try {
     root = json::parse(text);
   } catch (const json::parse_error& error) {
-    throw core::InputError(std::string("JSON syntax error: ") + error.what(), {},
-                           "fix the JSON syntax", {name, 0, 0});
+    throw core::InputError("JSON syntax error: " + json_message(error), {}, "fix the JSON syntax",
+                           location_of_byte(text, error.byte, name));
+  } catch (const json::out_of_range& error) {
+    // A number too large for a double (e.g. 1e400); nlohmann names the token but not its place.
+    const std::string token = quoted_token(error.what());
+    throw core::InputError(fmt::format("number {} is out of the range of a double (about "
+                                       "+-1.8e308)",
+                                       token),
+                           {}, "write the value in the unit the key names, e.g. 1e-5",
+                           location_of_token(text, token, name));
+  } catch (const json::exception& error) {
+    throw core::InputError("unreadable JSON: " + json_message(error), {}, "fix the JSON syntax",
+                           {name, 0, 0});
   }
   try {
     return read_bpx(root);
   } catch (const json::exception& error) {
-    throw core::InputError(std::string("unexpected BPX content: ") + error.what(), {},
+    throw core::InputError("unexpected BPX content: " + json_message(error), {},
                            "check the value types against the BPX schema", {name, 0, 0});
   } catch (const core::InputError& error) {
     throw error.at({name, 0, 0});

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numbers>
 #include <optional>
 #include <vector>
@@ -53,10 +55,30 @@ class Section {
                      where(*node));
   }
 
+  /// One of a set of names: `parse(text, key)` on the value of `leaf` (`fallback` when absent),
+  /// its error placed at the key's position in the file.
+  template <class Parse>
+  [[nodiscard]] auto choice(const std::string& leaf, const char* example,
+                            const std::string& fallback, Parse parse) const {
+    const std::string value = text(leaf, example).value_or(fallback);
+    try {
+      return parse(value, key(leaf));
+    } catch (const InputError& e) {
+      const toml::node* node = find(leaf);
+      throw e.at(node ? where(*node) : where());
+    }
+  }
+
   [[nodiscard]] std::optional<double> number(const std::string& leaf, const char* example) const {
     const toml::node* node = find(leaf);
     if (!node) return std::nullopt;
-    if (const auto v = node->value<double>()) return *v;
+    if (const auto v = node->value<double>()) {
+      if (!std::isfinite(*v)) {
+        throw InputError(fmt::format("must be a finite number, got {}", *v), key(leaf),
+                         std::string("e.g. ") + leaf + " = " + example, where(*node));
+      }
+      return *v;
+    }
     if (const auto s = node->value<std::string>()) {
       // "60 %" or "0.6" written as a string
       try {
@@ -149,16 +171,15 @@ ms::SizeDistribution read_size(const Section& s, const char* d50_key, const char
   ms::SizeDistribution size;
   size.d50 = s.length(d50_key, "\"5 um\"").value_or(0.0);
   size.geometric_spread = s.number(spread_key, "1.3").value_or(1.0);
-  if (const auto basis = s.text("size_basis", "\"number\"")) {
-    if (*basis == "number") {
-      size.basis = ms::SizeBasis::number;
-    } else if (*basis == "volume") {
-      size.basis = ms::SizeBasis::volume;
-    } else {
-      core::throw_unknown("size basis", *basis, std::vector<std::string>{"number", "volume"},
-                          s.key("size_basis"));
-    }
-  }
+  size.basis = s.choice("size_basis", "\"number\"", "number",
+                        [](const std::string& basis, const std::string& key) {
+                          if (basis == "volume") return ms::SizeBasis::volume;
+                          if (basis != "number") {
+                            core::throw_unknown("size basis", basis,
+                                                std::vector<std::string>{"number", "volume"}, key);
+                          }
+                          return ms::SizeBasis::number;
+                        });
   size.min_diameter = s.length("min_diameter", "\"1 um\"").value_or(0.0);
   size.max_diameter = s.length("max_diameter", "\"20 um\"").value_or(0.0);
   const toml::node* diameters = s.find("size_table_diameters");
@@ -182,9 +203,9 @@ ms::SizeDistribution read_size(const Section& s, const char* d50_key, const char
     }
     for (const toml::node& node : *f) {
       const auto v = node.value<double>();
-      if (!v) {
-        throw InputError("size table fractions must be numbers", s.key("size_table_fractions"),
-                         "e.g. [0.3, 0.7]", s.where(node));
+      if (!v || !std::isfinite(*v)) {
+        throw InputError("size table fractions must be finite numbers",
+                         s.key("size_table_fractions"), "e.g. [0.3, 0.7]", s.where(node));
       }
       size.table_fractions.push_back(*v);
     }
@@ -207,16 +228,13 @@ PhaseEntry read_phase(const std::string& name, const toml::table& table, const s
   ms::PhaseSpec& p = entry.spec;
   p.name = name;
   p.material = s.text("material", "\"NCM811\"").value_or(name == "pore" ? "" : name);
-  p.shape = ms::parse_phase_shape(s.text("shape", "\"sphere\"").value_or("sphere"), s.key("shape"));
+  p.shape = s.choice("shape", "\"sphere\"", "sphere", ms::parse_phase_shape);
   p.role = default_role(p.shape);
-  if (const auto role = s.text("role", "\"active\"")) {
-    p.role = ms::parse_phase_role(*role, s.key("role"));
-  }
+  if (s.find("role")) p.role = s.choice("role", "\"active\"", "", ms::parse_phase_role);
   const bool remainder_capable =
       p.shape == ms::PhaseShape::matrix || p.shape == ms::PhaseShape::pore;
   if (p.shape == ms::PhaseShape::pore) {
-    p.placement = ms::parse_pore_placement(s.text("placement", "\"surface\"").value_or("remainder"),
-                                           s.key("placement"));
+    p.placement = s.choice("placement", "\"surface\"", "remainder", ms::parse_pore_placement);
   }
   const auto fraction = s.number("volume_fraction", "0.6");
   const bool is_remainder =
@@ -263,9 +281,9 @@ PhaseEntry read_phase(const std::string& name, const toml::table& table, const s
     coating.name =
         s.text("coating_name", "\"LiNbO3 coating\"").value_or(coating.material + " coating");
     coating.representation = section_representation;
-    if (const auto rep = s.text("coating_representation", "\"auto\"")) {
+    if (s.find("coating_representation")) {
       coating.representation =
-          ms::parse_coating_representation(*rep, s.key("coating_representation"));
+          s.choice("coating_representation", "\"auto\"", "", ms::parse_coating_representation);
     }
     p.coating = coating;
   }
@@ -304,9 +322,8 @@ ms::GenerationSpec read_generation_spec(const toml::table& section, const std::s
   }
   spec.thickness = required(s.length("thickness", "\"30 um\""), s, "thickness", "\"30 um\"");
   spec.voxel_size = required(s.length("voxel_size", "\"0.25 um\""), s, "voxel_size", "\"0.25 um\"");
-  const auto representation = ms::parse_coating_representation(
-      s.text("coating_representation", "\"auto\"").value_or("auto"),
-      s.key("coating_representation"));
+  const auto representation =
+      s.choice("coating_representation", "\"auto\"", "auto", ms::parse_coating_representation);
   if (const toml::node* packing = section.get("packing")) {
     const toml::table* t = packing->as_table();
     if (!t) {
@@ -315,8 +332,15 @@ ms::GenerationSpec read_generation_spec(const toml::table& section, const std::s
     }
     const Section ps(*t, file, s.key("packing"));
     ps.refuse_unknown({"max_sweeps", "tolerance"});
-    spec.packing.max_sweeps =
-        static_cast<int>(ps.number("max_sweeps", "400").value_or(spec.packing.max_sweeps));
+    if (const toml::node* sweeps = t->get("max_sweeps")) {
+      const auto v = sweeps->value_exact<std::int64_t>();
+      if (!v || *v < 0 || *v > std::numeric_limits<int>::max()) {
+        throw InputError(
+            fmt::format("max_sweeps must be a whole number 0..{}", std::numeric_limits<int>::max()),
+            ps.key("max_sweeps"), "e.g. max_sweeps = 400", ps.where(*sweeps));
+      }
+      spec.packing.max_sweeps = static_cast<int>(*v);
+    }
     spec.packing.overlap_tolerance =
         ps.number("tolerance", "0.002").value_or(spec.packing.overlap_tolerance);
   }
@@ -353,7 +377,8 @@ ms::GenerationSpec read_generation_spec(const toml::table& section, const std::s
           fmt::format("phase '{}' asks for label {} but labels must run 0..{} without gaps",
                       entries[n].spec.name, *entries[n].label, entries.size() - 1),
           s.key("phases." + entries[n].spec.name + ".label"),
-          "number the labels consecutively from 0, or leave them out (file order is used)");
+          "number the labels consecutively from 0, or leave them out (file order is used)",
+          {file, entries[n].line, 0});
     }
     spec.phases.push_back(entries[n].spec);
   }

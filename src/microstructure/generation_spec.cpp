@@ -2,12 +2,16 @@
 #include "cathodelab/microstructure/generation_spec.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/core/memory.hpp"
 #include "cathodelab/core/suggest.hpp"
+#include "cathodelab/microstructure/generate.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -57,6 +61,19 @@ void check_size(const SizeDistribution& size, const std::string& key, double vox
     throw core::InputError("d50 must be a positive length", key + ".diameter",
                            "e.g. diameter = \"5 um\"");
   }
+  for (const auto& [bound, leaf] : {std::pair{size.min_diameter, ".min_diameter"},
+                                    std::pair{size.max_diameter, ".max_diameter"}}) {
+    if (!(bound >= 0.0) || !std::isfinite(bound)) {
+      throw core::InputError(fmt::format("size bound {} m is not a length >= 0", bound), key + leaf,
+                             "e.g. min_diameter = \"1 um\", or leave it out");
+    }
+  }
+  if (size.min_diameter > 0.0 && size.max_diameter > 0.0 &&
+      size.min_diameter >= size.max_diameter) {
+    throw core::InputError(fmt::format("min_diameter {:.3g} um is not below max_diameter {:.3g} um",
+                                       size.min_diameter * 1e6, size.max_diameter * 1e6),
+                           key + ".min_diameter", "give a min_diameter below the max_diameter");
+  }
   if (!(size.geometric_spread >= 1.0) || size.geometric_spread > 5.0) {
     throw core::InputError(
         fmt::format("geometric spread {} is outside [1, 5]", size.geometric_spread),
@@ -69,6 +86,38 @@ void check_size(const SizeDistribution& size, const std::string& key, double vox
                     size.d50 * 1e6, 1.5 * voxel_size * 1e6),
         key + ".diameter",
         "use a smaller voxel_size (at least 4 voxels per diameter is advisable)");
+  }
+}
+
+// A grid beyond this many voxels is refused whatever the memory: the voxel index arithmetic of the
+// generator and of every later stage assumes far smaller grids.
+constexpr double max_voxels = 1e12;
+
+/// [byte] per voxel of generation, taken from the generator's own estimate for a 100^3 grid.
+double generation_bytes_per_voxel() {
+  GenerationSpec cube;
+  cube.voxel_size = 1.0;
+  cube.domain_x = cube.domain_y = cube.thickness = 100.0;
+  return static_cast<double>(generation_memory_bytes(cube)) / 1e6;
+}
+
+// The same size checks the generator makes before it allocates (generate.cpp: setup_grid), so
+// `check` refuses a recipe that `build` and `run` could not draw.
+void check_grid_size(const GenerationSpec& spec) {
+  const auto count = [&](double length) {
+    return std::max(1.0, std::round(length / spec.voxel_size));
+  };
+  const double voxels = count(spec.domain_x) * count(spec.domain_y) * count(spec.thickness);
+  if (voxels > max_voxels) {
+    throw core::InputError(
+        fmt::format("the grid would have {:.3g} voxels (limit {:.0e}) and need about {:.3g} GB",
+                    voxels, max_voxels, voxels * generation_bytes_per_voxel() / 1e9),
+        "microstructure.voxel_size", "use a coarser voxel_size or a smaller domain and thickness");
+  }
+  try {
+    core::require_memory(generation_memory_bytes(spec), "generating the microstructure");
+  } catch (const core::InputError& e) {
+    throw core::InputError(e.problem(), "microstructure.domain", e.fix());
   }
 }
 
@@ -250,6 +299,12 @@ void validate(const GenerationSpec& spec) {
                                "e.g. diameter = \"150 nm\"");
       }
       check_size(phase.fibre.length, key + ".length", 0.0);
+      if (!(phase.fibre.tilt_spread >= 0.0) || !std::isfinite(phase.fibre.tilt_spread)) {
+        throw core::InputError(fmt::format("tilt spread {:.3g} deg is not a finite angle >= 0",
+                                           phase.fibre.tilt_spread * 180.0 / std::numbers::pi),
+                               key + ".tilt_spread_deg",
+                               "e.g. tilt_spread_deg = 10 (0 = fibres in the plane)");
+      }
     }
     if (phase.coating) {
       if (phase.shape != PhaseShape::sphere) {
@@ -284,6 +339,16 @@ void validate(const GenerationSpec& spec) {
                            "microstructure.phases",
                            "lower the fractions; the remainder phase takes 1 - their sum");
   }
+  if (spec.packing.max_sweeps < 0) {
+    throw core::InputError(fmt::format("must not be negative, got {}", spec.packing.max_sweeps),
+                           "microstructure.packing.max_sweeps", "e.g. max_sweeps = 400");
+  }
+  if (!(spec.packing.overlap_tolerance > 0.0) || !std::isfinite(spec.packing.overlap_tolerance)) {
+    throw core::InputError(
+        fmt::format("tolerance {} is not a positive finite number", spec.packing.overlap_tolerance),
+        "microstructure.packing.tolerance", "e.g. tolerance = 0.002");
+  }
+  check_grid_size(spec);
 }
 
 }  // namespace cathodelab::microstructure

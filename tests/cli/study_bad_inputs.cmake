@@ -1,6 +1,6 @@
 # `cathodelab check` on broken study files: one line naming file:line:col, the key and the fix; exit 2.
 set(_bad ${PROJECT_SOURCE_DIR}/tests/data/bad_inputs)
-set(_expect ${PROJECT_SOURCE_DIR}/tests/cli/study_expect_error.sh)
+set(_expect ${PROJECT_SOURCE_DIR}/tests/cli/expect_input_error.sh)
 foreach(_case
     "no_unit|no_unit\\.toml:29:13: key 'separator\\.thickness': number 30 without a unit; .*thickness = \"30 um\""
     "unknown_material|unknown_material\\.toml:28:12: key 'separator\\.material': unknown material 'Li6PSCl'; did you mean 'Li6PS5Cl'"
@@ -11,7 +11,7 @@ foreach(_case
   list(GET _parts 0 _name)
   list(GET _parts 1 _regex)
   add_test(NAME cli.study.bad_input.${_name}
-    COMMAND bash ${_expect} ${CATHODELAB_EXE} ${_bad}/${_name}.toml "${_regex}"
+    COMMAND bash ${_expect} 1 "${_regex}" ${CATHODELAB_EXE} check ${_bad}/${_name}.toml
     WORKING_DIRECTORY ${_bad})
   set_tests_properties(cli.study.bad_input.${_name} PROPERTIES LABELS cli PASS_REGULAR_EXPRESSION "PASS")
 endforeach()
