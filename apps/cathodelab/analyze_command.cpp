@@ -394,11 +394,17 @@ void run_analyze(const AnalyzeArgs& args) {
   analysed.set_periodic_in_plane(structure.periodic_in_plane());
 
   (void)prepare_output_folder(args.out, "--out");
-  microstructure::MorphologyOptions morph_options{.connectivity = connectivity};
-  if (!args.active.empty()) morph_options.active_labels = parse_labels(args.active, "--active");
+  // The study's analysis stage and this command run the one analysis (study::analyze).
+  study::AnalysisOptions options;
+  options.morphology = {.connectivity = connectivity};
+  if (!args.active.empty())
+    options.morphology.active_labels = parse_labels(args.active, "--active");
+  options.axes = args.no_transport ? std::vector<core::Axis>{} : axes;
+  options.solve = {.relative_tolerance = args.tolerance, .throw_on_failure = false};
+  options.conductivity_floor = min_sigma;
   core::log_info("analysing networks, interfaces and particles");
-  const auto morphology =
-      microstructure::analyze_morphology(analysed, sigma_ion, sigma_el, morph_options);
+  const study::AnalysisResult analysis = study::analyze(analysed, {sigma_ion, sigma_el}, options);
+  const microstructure::Morphology& morphology = *analysis.details;
 
   io::AnalysisRecord record;
   record.source = args.input;
@@ -409,32 +415,24 @@ void run_analyze(const AnalyzeArgs& args) {
   record.phases = phase_records;
   record.morphology = &morphology;
 
+  // A solve that fails does not stop the others: everything computed is written first, and the
+  // failure is reported (exit 2) after analysis.json is on disk.
   std::optional<std::string> failed_solve;
   core::SolveStats failed_stats;
-  if (!args.no_transport) {
-    // A solve that fails does not stop the others: everything computed is written first, and
-    // the failure is reported (exit 2) after analysis.json is on disk.
-    const transport::ConductivityOptions solve_options{.relative_tolerance = args.tolerance,
-                                                       .throw_on_failure = false};
-    for (const Network network : {Network::ionic, Network::electronic}) {
-      const auto& sigma = network == Network::ionic ? sigma_ion : sigma_el;
-      for (const core::Axis axis : axes) {
-        io::NetworkAxisTransport entry{network, {}};
-        core::log_info(fmt::format("{} conductivity along {}",
+  for (const Network network : {Network::ionic, Network::electronic}) {
+    const auto& solves =
+        network == Network::ionic ? analysis.ionic_by_axis : analysis.electronic_by_axis;
+    for (std::size_t a = 0; a < solves.size(); ++a) {
+      record.transport.push_back({network, solves[a]});
+      if (!solves[a].stats.converged && !failed_solve) {
+        failed_solve = fmt::format("the {} effective-conductivity solve along {} did not converge",
                                    microstructure::network_name(network),
-                                   "xyz"[static_cast<int>(axis)]));
-        entry.result =
-            transport::effective_conductivity(structure.labels(), sigma, axis, solve_options);
-        if (!entry.result.stats.converged && !failed_solve) {
-          failed_solve =
-              fmt::format("the {} effective-conductivity solve along {} did not converge",
-                          microstructure::network_name(network), "xyz"[static_cast<int>(axis)]);
-          failed_stats = entry.result.stats;
-        }
-        record.transport.push_back(entry);
+                                   "xyz"[static_cast<int>(options.axes[a])]);
+        failed_stats = solves[a].stats;
       }
     }
-  } else {
+  }
+  if (args.no_transport) {
     record.warnings.push_back("effective conductivities not computed (--no-transport)");
   }
   record.slice_images = io::write_network_slices(args.out, morphology);
@@ -475,7 +473,8 @@ void setup_analyze(CLI::App& parent) {
       ->capture_default_str();
   cmd->add_flag("--periodic", args->periodic, "Treat x and y as periodic (generated structures)");
   cmd->add_flag("--no-transport", args->no_transport, "Skip the effective-conductivity solves");
-  cmd->add_option("--tolerance", args->tolerance, "Relative error of the effective conductivities (bounds the estimate)")
+  cmd->add_option("--tolerance", args->tolerance,
+                  "Relative error of the effective conductivities (bounds the estimate)")
       ->capture_default_str();
   cmd->add_option("--materials", args->materials_dir, "Materials library folder");
   cmd->add_option("--out", args->out, "Output folder")->required();

@@ -1,28 +1,19 @@
 #include "cathodelab/study/analysis_stage.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/core/log.hpp"
 #include "cathodelab/study/microstructure_stage.hpp"
 
 #include <fmt/format.h>
 
 #include <cctype>
 #include <cmath>
+#include <memory>
 
 namespace cathodelab::study {
 namespace {
 
 namespace ms = microstructure;
-
-/// The solve along z (a network without conductor or without a spanning path is the solver's
-/// non-percolating answer).
-transport::EffectiveConductivity solve_z(const ms::Microstructure& structure,
-                                         const std::vector<double>& sigma) {
-  // High contrast (carbon 1e4 S/m next to an oxide at 0.1 S/m) needs more CG iterations than the
-  // solver's default limit; a solve that still stops short is reported (converged = 0, residual in
-  // the texts) rather than failing the design, since its estimate is still informative.
-  return transport::effective_conductivity(structure.labels(), sigma, core::Axis::z,
-                                           {.max_iterations = 3000, .throw_on_failure = false});
-}
 
 void add_solve(DesignResult& result, const std::string& network,
                const transport::EffectiveConductivity& e) {
@@ -48,8 +39,8 @@ void add_solve(DesignResult& result, const std::string& network,
 }
 
 /// The conductivities as the networks see them (network_conductivity() per label).
-std::vector<double> network_conductivities(std::vector<double> sigma) {
-  for (double& value : sigma) value = network_conductivity(value);
+std::vector<double> network_conductivities(std::vector<double> sigma, double floor) {
+  for (double& value : sigma) value = network_conductivity(value, floor);
   return sigma;
 }
 
@@ -99,25 +90,40 @@ EffectiveCathodeProperties AnalysisResult::effective_properties() const {
 }
 
 AnalysisResult analyze(const ms::Microstructure& structure,
-                       const LabelConductivities& conductivities) {
+                       const LabelConductivities& conductivities, const AnalysisOptions& options) {
   AnalysisResult out;
-  out.conductivities.ionic = network_conductivities(conductivities.ionic);
-  out.conductivities.electronic = network_conductivities(conductivities.electronic);
+  out.conductivities.ionic =
+      network_conductivities(conductivities.ionic, options.conductivity_floor);
+  out.conductivities.electronic =
+      network_conductivities(conductivities.electronic, options.conductivity_floor);
   const LabelConductivities& sigma = out.conductivities;
-  const ms::Morphology morphology =
-      ms::analyze_morphology(structure, sigma.ionic, sigma.electronic);
-  out.morphology = morphology.summary;
-  out.ionic_spanning_fraction = morphology.ionic.spanning_fraction;
-  out.electronic_spanning_fraction = morphology.electronic.spanning_fraction;
+  auto morphology = std::make_shared<ms::Morphology>(
+      ms::analyze_morphology(structure, sigma.ionic, sigma.electronic, options.morphology));
+  out.morphology = morphology->summary;
+  out.ionic_spanning_fraction = morphology->ionic.spanning_fraction;
+  out.electronic_spanning_fraction = morphology->electronic.spanning_fraction;
   const auto& grid = structure.grid();
   const double box_volume = static_cast<double>(grid.size()) * grid.voxel_volume();
   double area = 0.0;
-  for (const auto& particle : morphology.particles) {
+  for (const auto& particle : morphology->particles) {
     if (particle.utilizable()) area += particle.active_area;
   }
   out.utilizable_active_area = box_volume > 0.0 ? area / box_volume : 0.0;
-  out.ionic = solve_z(structure, sigma.ionic);
-  out.electronic = solve_z(structure, sigma.electronic);
+  out.details = std::move(morphology);
+  // A network without conductor or without a spanning path is the solver's non-percolating
+  // answer; a solve that stops short is reported (converged = false) rather than thrown.
+  transport::ConductivityOptions solve = options.solve;
+  solve.throw_on_failure = false;
+  for (const core::Axis axis : options.axes) {
+    for (const bool ionic : {true, false}) {
+      core::log_debug(fmt::format("{} conductivity along {}", ionic ? "ionic" : "electronic",
+                                  "xyz"[static_cast<int>(axis)]));
+      auto result = transport::effective_conductivity(
+          structure.labels(), ionic ? sigma.ionic : sigma.electronic, axis, solve);
+      if (axis == core::Axis::z) (ionic ? out.ionic : out.electronic) = result;
+      (ionic ? out.ionic_by_axis : out.electronic_by_axis).push_back(std::move(result));
+    }
+  }
   return out;
 }
 

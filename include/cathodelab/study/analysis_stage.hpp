@@ -49,25 +49,46 @@ struct LabelConductivities {
 [[nodiscard]] LabelConductivities label_conductivities(
     const microstructure::Microstructure& structure, const Design& design);
 
+/// How to analyse: the one code path of the study's analysis stage (defaults) and of
+/// `cathodelab analyze` (its flags).
+struct AnalysisOptions {
+  microstructure::MorphologyOptions morphology;
+  /// Axes of the effective-conductivity solves, in this order (the stage: through the thickness).
+  std::vector<core::Axis> axes{core::Axis::z};
+  /// High contrast (carbon 1e4 S/m next to an oxide at 0.1 S/m) needs more CG iterations than
+  /// the solver's default limit. A solve that stops short is reported, never thrown.
+  transport::ConductivityOptions solve{.max_iterations = 3000, .throw_on_failure = false};
+  /// [S/m] phases below it are insulators in the networks (network_conductivity()).
+  double conductivity_floor = minimum_network_conductivity;
+};
+
 /// What the analysis measured (the payload of the stage, as std::shared_ptr<const AnalysisResult>).
 struct AnalysisResult {
   LabelConductivities conductivities;
   microstructure::MorphologySummary morphology;
+  /// The whole morphology (networks' connection classes, per-particle records, histograms).
+  std::shared_ptr<const microstructure::Morphology> details;
   double ionic_spanning_fraction = 0.0;       ///< [-] of the ionic network, along z
   double electronic_spanning_fraction = 0.0;  ///< [-] of the electronic network, along z
   /// Active area of the utilizable active-material particles per box volume [1/m].
   double utilizable_active_area = 0.0;
-  transport::EffectiveConductivity ionic;       ///< along z (through the thickness)
-  transport::EffectiveConductivity electronic;  ///< along z
+  transport::EffectiveConductivity ionic;       ///< along z (through the thickness), when solved
+  transport::EffectiveConductivity electronic;  ///< along z, when solved
+  /// Every solve, in AnalysisOptions::axes order.
+  std::vector<transport::EffectiveConductivity> ionic_by_axis;
+  std::vector<transport::EffectiveConductivity> electronic_by_axis;
   /// The effective properties homogenize() takes.
   [[nodiscard]] EffectiveCathodeProperties effective_properties() const;
 };
 
-/// Runs morphology and both conductivity solves (pure; a network without any conducting voxel is a
-/// result: sigma_eff = 0, percolates = false). Conductivities below minimum_network_conductivity
-/// count as 0 (network_conductivity()); AnalysisResult::conductivities holds the values used.
+/// Runs morphology and the conductivity solves of both networks along the requested axes (pure; a
+/// network without any conducting voxel is a result: sigma_eff = 0, percolates = false).
+/// Conductivities below the floor count as 0 (network_conductivity()); AnalysisResult::
+/// conductivities holds the values used. The study's analysis stage and `cathodelab analyze` both
+/// call it.
 [[nodiscard]] AnalysisResult analyze(const microstructure::Microstructure& structure,
-                                     const LabelConductivities& conductivities);
+                                     const LabelConductivities& conductivities,
+                                     const AnalysisOptions& options = {});
 
 /// The stage (applies when the design has a [microstructure] section; it reads the payload of the
 /// microstructure stage).
