@@ -394,7 +394,7 @@ numerics::SparsityPattern P2dModel::sparsity() const {
         add(r, base);
       }
       add(ps, base + 1);
-      add(ps, base);  // the double-layer current C_dl d(dphi)/dt
+      if (b.electrode->double_layer_capacitance > 0.0) add(ps, base);  // C_dl d(dphi)/dt
       // kinetics row
       for (int col : {base, base + 1, c_last, o}) add(base, col);
       if (binary_) add(base, o + 1);

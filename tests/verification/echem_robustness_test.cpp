@@ -22,6 +22,9 @@
 // - A design whose particles offer 1 % of their geometric surface to the electrolyte (pores on the
 //   particle surfaces): the interfacial current per area is 100 times larger, and C/10 discharges
 //   must still start and run.
+// - One OCP on both paths: the NCM811 library table (study path) tabulates the solid-state set's
+//   formula (cell path); its nodes hold the formula's values to the 4 decimals written and the
+//   monotone cubic stays within 5 mV between them.
 // Each step's end is checked against the set of physical terminations; summaries of the capacity
 // (positive, at most the capacity of the window) guard against a run that "ends" without moving.
 #include "../unit/study/whole_path_fixture.hpp"
@@ -35,6 +38,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -195,6 +199,25 @@ TEST(EchemRobustness, SolidStateHalfCellSweepsTo4p3VAndBack) {
   ASSERT_EQ(charged.steps.size(), 2U);
   EXPECT_LT(charged.steps[0].capacity, 0.01 * cell.parameters.nominal_capacity);
   EXPECT_GT(charged.steps[1].capacity, 0.5 * cell.parameters.nominal_capacity);
+}
+
+TEST(EchemRobustness, LibraryNcm811OcpIsTheSolidStateSetsOcp) {
+  // The study path reads the NCM811 OCP from the library table, `cathodelab cell` from the
+  // parameter set's formula: the table's nodes must be the formula's values (4 decimals written),
+  // and the monotone cubic between them within 5 mV of it, so that both paths see one OCP.
+  const auto set =
+      io::read_cell_parameters(source_dir / "data" / "parameters" / "NCM811_Li6PS5Cl_Li.toml");
+  const materials::Material ncm =
+      io::load_material_file(source_dir / "data" / "materials" / "cathode_active" / "NCM811.toml");
+  const auto& formula = set.positive.material.open_circuit_potential;
+  for (int i = 0; i <= 14; ++i) {
+    const double x = std::min(0.25 + 0.05 * i, 0.95);
+    EXPECT_NEAR(ncm.value("open_circuit_potential", {.stoichiometry = x}), formula(x), 6e-5) << x;
+  }
+  for (int i = 0; i <= 56; ++i) {
+    const double x = std::min(0.25 + 0.0125 * i, 0.95);
+    EXPECT_NEAR(ncm.value("open_circuit_potential", {.stoichiometry = x}), formula(x), 5e-3) << x;
+  }
 }
 
 TEST(EchemRobustness, HigherRateAfterASlowDischargeIsAResultNotASolverFailure) {

@@ -137,7 +137,13 @@ TEST(WholePath, ARateTheCellCannotStartIsReportedNotFatal) {
   const DesignResult r = run_design(design, standard_stages());
   ASSERT_EQ(r.status, DesignStatus::ok) << r.reason;
   EXPECT_GT(r.scalars.at("Capacity at 1C [mA.h.g-1]"), 100.0);
-  ASSERT_EQ(r.texts.count("Rate test at 200C"), 1U);
+  // Since step starts continue the current in stages (docs/theory/p2d.md section 4), 200C may
+  // also start and run: then it delivers less than 1C.
+  if (r.texts.count("Rate test at 200C") == 0) {
+    EXPECT_LT(r.scalars.at("Capacity at 200C [mA.h.g-1]"),
+              r.scalars.at("Capacity at 1C [mA.h.g-1]"));
+    return;
+  }
   if (r.scalars.count("Capacity at 200C [mA.h.g-1]") != 0) {
     EXPECT_EQ(r.scalars.at("Capacity at 200C [mA.h.g-1]"), 0.0);  // cut-off crossed at once
   } else {
