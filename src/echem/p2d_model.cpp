@@ -128,20 +128,15 @@ P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
 }
 
 double P2dModel::surface_concentration(const Block& b, std::size_t k, int base,
-                                       std::span<const double> y,
-                                       double double_layer_current) const {
+                                       std::span<const double> y) const {
   const auto& cls = b.classes[k];
   const auto& mat = b.electrode->material;
   const double c_max = mat.max_concentration;
   const double c_last = y[base + 2 + nr_ - 1];
-  // Time stepping extrapolates to the surface with the total interfacial current j (the caller
-  // passes no double-layer current), not the faradaic part j - C_dl d(dphi)/dt: the two differ
-  // only while the double layer charges (time constant R_ct C_dl, milliseconds), and a residual
-  // that depends on y' through the OCP and the exchange current made IDA's Newton iteration fail
-  // over and over with double layers (docs/theory/p2d.md, section 3a). The particle itself
-  // receives the faradaic flux exactly; the impedance uses the faradaic flux here too.
-  const double j_faradaic = y[base + 1] - double_layer_current;
-  const double flux = j_faradaic * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
+  // The half-volume extrapolation carries the faradaic flux, the flux the last shell receives. It
+  // is an unknown of its own (not j - C_dl d(dphi)/dt), so no y' enters the OCP or the exchange
+  // current: docs/theory/p2d.md section 3a says why Newton needs this.
+  const double flux = y[base + 1] * cls.area_scale / faraday_constant;  // [mol/m^2/s] leaving
   const double d = b.diffusivity(c_last / c_max);
   return c_last - flux * 0.5 * cls.dr / d;
 }
@@ -261,10 +256,9 @@ void P2dModel::residual(double t, std::span<const double> y, std::span<const dou
         const auto& cls = b.classes[k];
         const int base = class_index(i, k);
         const double dphi = y[base];
-        const double j_total = y[base + 1];
-        const double j_faradaic = j_total - cdl * yp[base];
-        const double c_surf =
-            surface_concentration(b, k, base, y, faradaic_surface_flux_ ? cdl * yp[base] : 0.0);
+        const double j_faradaic = y[base + 1];
+        const double j_total = j_faradaic + cdl * yp[base];  // faradaic + double layer
+        const double c_surf = surface_concentration(b, k, base, y);
         const double sto = c_surf / c_max;
         const double cs_clamped = std::clamp(c_surf, 1e-9 * c_max, (1.0 - 1e-9) * c_max);
         // A trial iterate may put the extrapolated surface outside [0, 1], where an OCP formula
@@ -400,6 +394,7 @@ numerics::SparsityPattern P2dModel::sparsity() const {
         add(r, base);
       }
       add(ps, base + 1);
+      if (b.electrode->double_layer_capacitance > 0.0) add(ps, base);  // C_dl d(dphi)/dt
       // kinetics row
       for (int col : {base, base + 1, c_last, o}) add(base, col);
       if (binary_) add(base, o + 1);
@@ -410,7 +405,6 @@ numerics::SparsityPattern P2dModel::sparsity() const {
         if (m > 0) add(row, row - 1);
         if (m + 1 < nr_) add(row, row + 1);
       }
-      add(c_last, base);
       add(c_last, base + 1);
     }
   }

@@ -1,8 +1,9 @@
 // The P2D equations as a numerics::DaeSystem (private to echem). Unknown layout, per volume i
 // across the cell: phi_e, [c_e], and in electrode volumes phi_s, then per particle class
-// (delta_phi, j, c_s[0..Nr-1]). Globals after the volumes: I (current density), Q (charge passed
-// per area), E (energy per area), [delta_phi of the lithium-metal interface]. Equations:
-// docs/theory/p2d.md.
+// (delta_phi, j_F, c_s[0..Nr-1]) with j_F the faradaic current density (the double-layer current
+// C_dl d(delta_phi)/dt is added where the total is needed). Globals after the volumes: I (current
+// density), Q (charge passed per area), E (energy per area), [delta_phi of the lithium-metal
+// interface]. Equations: docs/theory/p2d.md.
 #pragma once
 
 #include "cathodelab/echem/cell_parameters.hpp"
@@ -88,10 +89,6 @@ class P2dModel final : public numerics::DaeSystem {
 
   void set_control(const Control& c) { control_ = c; }
   void set_limits(const Limits& l) { limits_ = l; }
-  /// true: the kinetics see the surface concentration of the faradaic flux j - C_dl d(dphi)/dt
-  /// (exact; for the small-signal impedance); false (default): of the total interfacial current j,
-  /// which keeps the residual's nonlinear terms free of y' for time stepping (docs/theory/p2d.md).
-  void set_faradaic_surface_flux(bool exact) { faradaic_surface_flux_ = exact; }
   [[nodiscard]] const Control& control() const { return control_; }
 
   [[nodiscard]] std::vector<double> initial_state() const;
@@ -144,11 +141,9 @@ class P2dModel final : public numerics::DaeSystem {
   [[nodiscard]] double exchange_current(const Block& b, double c_e, double c_s) const;
   /// i0 [exp(alpha_a f eta) - exp(-alpha_c f eta)] [A/m^2].
   [[nodiscard]] double butler_volmer(double i0, double alpha_a, double alpha_c, double eta) const;
-  /// [mol/m^3] from the last shell and the interfacial current minus double_layer_current [A/m^2].
+  /// [mol/m^3] from the last shell and the faradaic current density j_F (an unknown).
   [[nodiscard]] double surface_concentration(const Block& b, std::size_t k, int base,
-                                             std::span<const double> y,
-                                             double double_layer_current = 0.0) const;
-  bool faradaic_surface_flux_ = false;
+                                             std::span<const double> y) const;
 };
 
 }  // namespace cathodelab::echem::detail

@@ -241,6 +241,83 @@ class Runner {
     return l;
   }
 
+  static constexpr std::size_t no_event = static_cast<std::size_t>(-1);
+
+  /// The value that `target`'s control row holds in the current state y_ (its continuation start).
+  [[nodiscard]] double control_value_now(const Control& target) const {
+    const double current = model_.current_density(y_);
+    switch (target.kind) {
+      case Control::Kind::current_density:
+        return current;
+      case Control::Kind::power:
+        return current * model_.voltage(y_);
+      case Control::Kind::voltage:
+      case Control::Kind::sweep:
+        return model_.voltage(y_);
+    }
+    return target.value;
+  }
+
+  /// The stoichiometry-window event (3 emptied, 4 filled) the state y_ has passed, among those
+  /// `limits` guard; no_event where none.
+  [[nodiscard]] std::size_t window_passed(const Limits& limits) const {
+    std::vector<double> g(model_.event_count(), 1.0);
+    model_.events(t_, y_, yp_, g);
+    if (limits.guard_emptied && g[3] < 0.0) return 3;
+    if (limits.guard_filled && g[4] < 0.0) return 4;
+    return no_event;
+  }
+
+  /// Makes y_ consistent with the step's control `target` (IDACalcIC holds the particle
+  /// concentrations and solves the potentials and currents). A large jump of the control (a 5C
+  /// start from rest) can leave the previous state outside Newton's reach; then the control is
+  /// continued from the value the previous state holds, in stages whose size halves after a failed
+  /// stage and doubles after a good one, each stage starting from the last consistent state. The
+  /// differential unknowns never move, so the final state is the consistent state of `target`
+  /// itself. Returns the window event passed on the way (the step then cannot start; the caller
+  /// restores the state), else no_event; throws NumericalError where no stage size converges.
+  std::size_t make_step_consistent(const Control& target, const Limits& limits, double t_next) {
+    auto attempt = [&](double value) {
+      Control c = target;
+      c.value = value;
+      model_.set_control(c);
+      solver_.reset(t_, y_, yp_);
+      solver_.make_consistent(t_next);
+      copy_state();
+    };
+    try {
+      attempt(target.value);
+      return window_passed(limits);
+    } catch (const core::NumericalError&) {
+      // continued below from the state before the attempt
+    }
+    const double from = control_value_now(target);
+    constexpr int max_stages = 64;
+    constexpr double min_stage = 1.0 / 1024.0;
+    double done = 0.0;
+    double stage = 0.25;
+    for (int k = 0; k < max_stages && done < 1.0; ++k) {
+      const double next = std::min(1.0, done + stage);
+      const std::vector<double> y_good = y_;
+      const std::vector<double> yp_good = yp_;
+      try {
+        attempt(from + next * (target.value - from));
+      } catch (const core::NumericalError&) {
+        y_ = y_good;
+        yp_ = yp_good;
+        stage *= 0.5;
+        if (stage < min_stage) throw;
+        continue;
+      }
+      if (const std::size_t passed = window_passed(limits); passed != no_event) return passed;
+      done = next;
+      stage *= 2.0;
+    }
+    if (done < 1.0) attempt(target.value);  // the stage budget is spent: the last word is IDA's
+    model_.set_control(target);
+    return no_event;
+  }
+
   bool run_step(int index, const Step& step, CellResult& r, double& v_prev) {
     StepSummary summary;
     summary.index = index;
@@ -263,14 +340,33 @@ class Runner {
       const Limits limits = limits_of(step, v_prev, nominal_);
       model_.set_limits(limits);
       solver_.set_events_enabled(true);
-      solver_.reset(t_, y_, yp_);
+      const Control target = model_.control();
+      const std::vector<double> y_before = y_;
+      const std::vector<double> yp_before = yp_;
+      std::size_t window_end = no_event;
       try {
-        solver_.make_consistent(t_ + std::min(1.0, 0.01 * (t_end - t_)));
+        window_end = make_step_consistent(target, limits, t_ + std::min(1.0, 0.01 * (t_end - t_)));
       } catch (const core::NumericalError& e) {
         copy_state();
         return fail(FailureKind::no_consistent_start, e.what());
       }
-      copy_state();
+      if (window_end != no_event) {
+        // The surface already sits at the end of the window this step drives towards: the step
+        // ends where it starts (passing no charge), like a step whose cut-off is reached at once.
+        model_.set_control(target);
+        solver_.reset(t_, y_before, yp_before);
+        y_ = y_before;
+        yp_ = yp_before;
+        summary.start_voltage = model_.voltage(y_);
+        summary.end = step_end_of_event(window_end);
+        summary.termination = std::string(step_end_name(summary.end));
+        summary.end_voltage = summary.start_voltage;
+        summary.mean_voltage = summary.start_voltage;
+        record(r, index, step.cycle);
+        r.steps.push_back(summary);
+        v_prev = summary.end_voltage;
+        return true;
+      }
       const double v_start = model_.voltage(y_);
       summary.start_voltage = v_start;
       summary.ir_drop = v_start - v_prev;
@@ -432,7 +528,6 @@ ImpedanceSpectrum impedance(const CellParameters& parameters, const ImpedanceOpt
   P2dModel& model = runner.model();
   const auto y = runner.y();
   const auto yp = runner.yp();
-  model.set_faradaic_surface_flux(true);  // linear solve, no Newton: the exact surface flux
   const auto lin = numerics::linearize(model, 0.0, y, yp);
   // Input: the applied current density enters only through the control row I - I_set = 0, so
   // dF/dI_set = -e_I and the response to dI_set = 1 solves (i w M + J) x = e_I.

@@ -139,10 +139,19 @@ TEST(WholePath, ARateTheCellCannotRunIsMissingWithItsReason) {
   const DesignResult r = run_design(design, standard_stages());
   EXPECT_GT(r.scalars.at("Capacity at 1C [mA.h.g-1]"), 100.0);
   const std::string name = "Capacity at 200C [mA.h.g-1]";
-  if (r.scalars.count(name) != 0) {
+  // Since step starts continue the current in stages (docs/theory/p2d.md section 4), 200C may
+  // also start and run: then it delivers less than 1C.
+  if (r.scalars.count(name) != 0 && r.scalars.at(name) > 0.0) {
     EXPECT_EQ(r.status, DesignStatus::ok) << r.reason;
-    EXPECT_EQ(r.scalars.at(name), 0.0);  // cut-off crossed at once
-    EXPECT_NE(r.texts.at("Rate test at 200C").find("no capacity"), std::string::npos);
+    EXPECT_LT(r.scalars.at(name), r.scalars.at("Capacity at 1C [mA.h.g-1]"));
+  } else if (r.scalars.count(name) != 0) {
+    // Zero at once (the IR drop crosses the cut-off, or a particle surface starts at its window
+    // end): a result, and the text says which.
+    EXPECT_EQ(r.status, DesignStatus::ok) << r.reason;
+    const std::string why = r.texts.at("Rate test at 200C");
+    EXPECT_TRUE(why.find("no capacity") != std::string::npos ||
+                why.find("particle surface") != std::string::npos)
+        << why;
   } else {
     EXPECT_EQ(r.status, DesignStatus::partial);
     ASSERT_EQ(r.missing.count(name), 1U);
