@@ -332,14 +332,8 @@ PageFormat read_page_format(TIFF* tif, const std::string& source, std::size_t pa
   return f;
 }
 
-// An uncompressed page must hold its declared pixels: refused before anything is allocated.
-void check_uncompressed_size(TIFF* tif, const PageFormat& f, std::size_t file_bytes,
-                             const std::string& source, std::size_t page) {
-  std::uint16_t compression = COMPRESSION_NONE;
-  TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
-  if (compression != COMPRESSION_NONE) return;
-  const auto declared = core::checked_product({f.width, f.height, f.bits / 8U});
-  // Bytes of strip data really present: each strip's count, cut where the file ends.
+// Bytes of strip data really present in the file: each strip's count, cut where the file ends.
+std::uint64_t stored_strip_bytes(TIFF* tif, std::size_t file_bytes) {
   std::uint64_t* counts = nullptr;
   std::uint64_t* offsets = nullptr;
   std::uint64_t held = 0;
@@ -353,12 +347,60 @@ void check_uncompressed_size(TIFF* tif, const PageFormat& f, std::size_t file_by
       if (__builtin_add_overflow(held, present, &held)) held = UINT64_MAX;
     }
   }
-  if (!declared || held < *declared) {
+  return held;
+}
+
+// Largest output per input byte of the compressions with a known bound: deflate 1032:1 (a
+// 258-byte match per ~2 bits), TIFF LZW under 4096:1 (a 12-bit code emits at most the 4096-byte
+// table string), PackBits 64:1 (two bytes repeat one byte 128 times). 0 = no known bound.
+std::uint64_t max_expansion(std::uint16_t compression) {
+  switch (compression) {
+    case COMPRESSION_NONE:
+      return 1;
+    case COMPRESSION_ADOBE_DEFLATE:
+    case COMPRESSION_DEFLATE:
+      return 1032;
+    case COMPRESSION_LZW:
+      return 4096;
+    case COMPRESSION_PACKBITS:
+      return 64;
+    default:
+      return 0;
+  }
+}
+
+// A page must be able to hold its declared pixels: an uncompressed one in its stored bytes, a
+// compressed one in what its codec can expand them to. Refused before anything is allocated.
+void check_declared_size(TIFF* tif, const PageFormat& f, std::size_t file_bytes,
+                         const std::string& source, std::size_t page) {
+  std::uint16_t compression = COMPRESSION_NONE;
+  TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
+  const std::uint64_t ratio = max_expansion(compression);
+  if (ratio == 0) return;  // other codecs: bounded by the memory check and the decoder
+  const auto declared = core::checked_product({f.width, f.height, f.bits / 8U});
+  const std::uint64_t held = stored_strip_bytes(tif, file_bytes);
+  const std::string declared_text = declared ? std::to_string(*declared) : "too many";
+  if (compression == COMPRESSION_NONE) {
+    if (!declared || held < *declared) {
+      throw InputError(
+          fmt::format("'{}' page {} declares {}x{} pixels of {} bits ({} bytes uncompressed) but "
+                      "the file holds {} bytes of image data",
+                      source, page, f.width, f.height, f.bits, declared_text, held),
+          "input", "re-export the image; the file is truncated or its header is damaged");
+    }
+    return;
+  }
+  constexpr std::uint64_t kCodecHeaderSlack = 65536;  // stream headers, partial last rows
+  std::uint64_t capacity = 0;
+  if (__builtin_mul_overflow(held, ratio, &capacity) ||
+      __builtin_add_overflow(capacity, kCodecHeaderSlack, &capacity)) {
+    capacity = UINT64_MAX;
+  }
+  if (!declared || capacity < *declared) {
     throw InputError(
-        fmt::format("'{}' page {} declares {}x{} pixels of {} bits ({} bytes uncompressed) but "
-                    "the file holds {} bytes of image data",
-                    source, page, f.width, f.height, f.bits,
-                    declared ? std::to_string(*declared) : std::string("too many"), held),
+        fmt::format("'{}' page {} declares {}x{} pixels of {} bits ({} bytes) but its {} bytes of "
+                    "compressed data expand to at most {} bytes",
+                    source, page, f.width, f.height, f.bits, declared_text, held, capacity),
         "input", "re-export the image; the file is truncated or its header is damaged");
   }
 }
@@ -415,7 +457,7 @@ void append_tiff_pages(Bytes bytes, const std::string& source, TiffPages& out) {
                                    out.pages, f.width, f.height, out.width, out.height),
                        "input", "every slice of a stack must have the same size");
     }
-    check_uncompressed_size(tif.get(), f, bytes.size(), source, out.pages);
+    check_declared_size(tif.get(), f, bytes.size(), source, out.pages);
     append_page(tif.get(), f, source, out);
   } while (TIFFReadDirectory(tif.get()) != 0);
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -198,13 +199,20 @@ TEST(ImageIoCrafted, UncompressedTiffLargerThanItsFileIsRefusedBeforeAllocating)
   EXPECT_TRUE(contains(lying, "40000x40000")) << lying;
 }
 
-TEST(ImageIoCrafted, CompressedTiffWithMissingDataIsAnInputError) {
-  // Deflate data cannot be sized up front: the reader either refuses the declared size against
-  // the available memory or stops at the first row it cannot decode, without allocating it all.
-  const Bytes bytes = tiff(100000, 100000, 8, Bytes(8, 7), 8);
-  const std::string message = error_of([&] { (void)io::read_tiff_values(bytes, "deflate.tif"); });
-  EXPECT_TRUE(contains(message, "'deflate.tif'")) << message;
-  EXPECT_TRUE(contains(message, "GB") || contains(message, "truncated or damaged")) << message;
+TEST(ImageIoCrafted, CompressedTiffLargerThanItsCodecCanExpandIsRefused) {
+  // Deflate expands at most 1032:1, so 8 stored bytes cannot become 100000 x 100000 pixels; a
+  // fuzzed 13-byte strip declaring 536870916 x 4 pixels once made the reader allocate a 512 MB row.
+  for (const auto& [width, height] : {std::pair<std::uint32_t, std::uint32_t>{100000, 100000},
+                                      std::pair<std::uint32_t, std::uint32_t>{536870916, 4}}) {
+    const Bytes bytes = tiff(width, height, 8, Bytes(8, 7), 8);
+    const std::string message = error_of([&] { (void)io::read_tiff_values(bytes, "deflate.tif"); });
+    EXPECT_TRUE(contains(message, "'deflate.tif'")) << message;
+    EXPECT_TRUE(contains(message, "8 bytes of compressed data expand to at most")) << message;
+  }
+  // Within the bound, damaged deflate data stops at the first row it cannot decode.
+  const std::string damaged =
+      error_of([&] { (void)io::read_tiff_values(tiff(64, 64, 8, Bytes(8, 7), 8), "bad.tif"); });
+  EXPECT_TRUE(contains(damaged, "'bad.tif' is truncated or damaged")) << damaged;
   EXPECT_TRUE(contains(error_of([&] { (void)io::read_tiff_values(Bytes(10, 0), "zero.tif"); }),
                        "cannot read 'zero.tif' as TIFF"));
 }
