@@ -56,3 +56,10 @@ format:
 
 clean:
 	@rm -rf build out
+
+# libFuzzer targets for the input parsers (clang + AddressSanitizer/UBSan, in build/fuzz), each run
+# FUZZ_SECONDS on its seed corpus; see docs/reliability.md. Not part of `make test`.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	@JOBS=$(JOBS) bash tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS)

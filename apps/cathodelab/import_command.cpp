@@ -26,6 +26,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace cathodelab::apps {
@@ -151,11 +152,25 @@ io::PhaseMapping parse_phase(const std::string& spec, const std::string& materia
 
 std::array<std::size_t, 3> parse_three(const std::string& text, const std::string& key,
                                        const char* example) {
+  // Token by token with from_chars: stream extraction into an unsigned type would turn "-1" into
+  // 2^64 - 1 instead of refusing it.
   std::istringstream in(text);
   std::array<std::size_t, 3> v{};
-  std::string rest;
-  if (!(in >> v[0] >> v[1] >> v[2]) || (in >> rest)) {
-    throw InputError("'" + text + "' is not three integers", key, std::string("e.g. ") + example);
+  std::string token;
+  std::size_t count = 0;
+  while (in >> token) {
+    std::size_t value = 0;
+    const char* last = token.data() + token.size();
+    const auto [end, error] = std::from_chars(token.data(), last, value);
+    if (count == 3 || error != std::errc{} || end != last || value == 0) {
+      throw InputError("'" + text + "' is not three positive integers", key,
+                       std::string("e.g. ") + example);
+    }
+    v[count++] = value;
+  }
+  if (count != 3) {
+    throw InputError("'" + text + "' is not three positive integers", key,
+                     std::string("e.g. ") + example);
   }
   return v;
 }

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <span>
 #include <system_error>
@@ -184,13 +185,6 @@ constexpr NamedDimension kNamed[] = {
     {kNewton, "N", "force"},
 };
 
-Dimension multiply(Dimension a, Dimension b, int power) {
-  for (std::size_t i = 0; i < a.exponent.size(); ++i) {
-    a.exponent[i] = static_cast<std::int8_t>(a.exponent[i] + power * b.exponent[i]);
-  }
-  return a;
-}
-
 constexpr std::string_view kGenericFix = "write a number followed by a unit, e.g. \"80 um\"";
 
 bool is_space(char c) {
@@ -210,6 +204,22 @@ std::string_view trim(std::string_view text) {
 
 std::string quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
+}
+
+// a * b^power, refusing exponents that Dimension cannot hold (a wrapped exponent would silently
+// turn "m^9 m^9 ..." into a different unit).
+Dimension multiply(Dimension a, Dimension b, int power, std::string_view whole) {
+  constexpr int kLimit = std::numeric_limits<std::int8_t>::max();
+  for (std::size_t i = 0; i < a.exponent.size(); ++i) {
+    const int exponent = a.exponent[i] + power * b.exponent[i];
+    if (exponent > kLimit || exponent < -kLimit) {
+      throw InputError("unit " + quoted(whole) + " raises a base dimension beyond the power " +
+                           std::to_string(kLimit),
+                       {}, "write units with small integer powers, e.g. \"mg/cm^2\"");
+    }
+    a.exponent[i] = static_cast<std::int8_t>(exponent);
+  }
+  return a;
 }
 
 const std::vector<std::string>& unit_symbols() {
@@ -302,7 +312,7 @@ Resolved parse_factor(std::string_view factor, std::string_view whole) {
     const auto [end, error] = std::from_chars(first, last, power);
     if (error != std::errc{} || end != last || power == 0 || power > 9 || power < -9) {
       throw InputError("bad exponent " + quoted(exponent) + " in " + quoted(whole), {},
-                       "write integer powers such as \"cm^2\" or \"s^-1\"");
+                       "write integer powers from -9 to 9 such as \"cm^2\" or \"s^-1\"");
     }
   } else if (factor.ends_with("\xc2\xb2")) {  // ²
     symbol = factor.substr(0, factor.size() - 2);
@@ -326,7 +336,8 @@ Resolved parse_factor(std::string_view factor, std::string_view whole) {
     }
     throw_unknown_unit(symbol, whole);
   }
-  return {std::pow(resolved->scale, power), multiply(Dimension{}, resolved->dimension, power)};
+  return {std::pow(resolved->scale, power),
+          multiply(Dimension{}, resolved->dimension, power, whole)};
 }
 
 Quantity parse_unit_expression(double number, std::string_view unit, std::string_view whole) {
@@ -364,7 +375,7 @@ Quantity parse_unit_expression(double number, std::string_view unit, std::string
     }
     const Resolved factor = parse_factor(unit.substr(i, end - i), whole);
     scale = sign > 0 ? scale * factor.scale : scale / factor.scale;
-    dimension = multiply(dimension, factor.dimension, sign);
+    dimension = multiply(dimension, factor.dimension, sign, whole);
     sign = 1;
     expect_factor = false;
     i = end;
@@ -374,7 +385,8 @@ Quantity parse_unit_expression(double number, std::string_view unit, std::string
                      "write units like \"mg/cm^2\"");
   }
   const double value = number * scale;
-  if (!std::isfinite(value)) {
+  // A non-zero number whose product underflowed to zero is as far out of range as an overflow.
+  if (!std::isfinite(value) || (value == 0.0 && number != 0.0)) {
     throw InputError("value out of range in " + quoted(whole), {},
                      "use a value within 1e300 in magnitude once converted to SI");
   }

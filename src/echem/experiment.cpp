@@ -1,7 +1,12 @@
 // Parser of PyBaMM-style experiment sentences (see experiment.hpp).
+//
+// Hand-written scanners, each one pass over the text (no std::regex: its backtracking recursed
+// once per character and overflowed the stack on long experiments). The repeat "(...) x N" is
+// bounded: an experiment expands to at most kMaxSteps steps, checked before the steps are copied.
 #include "cathodelab/echem/experiment.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/core/memory.hpp"
 #include "cathodelab/core/suggest.hpp"
 #include "cathodelab/core/units.hpp"
 
@@ -9,10 +14,34 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
+#include <charconv>
+#include <system_error>
 
 namespace cathodelab::echem {
 namespace {
+
+// Steps one experiment may expand to (a million 1C cycles is far beyond any cell's life).
+constexpr std::size_t kMaxSteps = 1'000'000;
+// Longest text quoted in full in an error message.
+constexpr std::size_t kShownLength = 120;
+
+std::string shown(std::string_view text) {
+  return text.size() <= kShownLength ? std::string(text)
+                                     : std::string(text.substr(0, kShownLength)) + "...";
+}
+
+bool is_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_word(char c) {
+  return is_letter(c) || is_digit(c) || c == '_';
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -103,8 +132,8 @@ class SentenceParser {
   [[noreturn]] void fail(std::size_t column, const std::string& problem,
                          const std::string& fix) const {
     throw core::InputError(
-        fmt::format("in step \"{}\" at column {}: {}", text_, column + 1, problem), "experiment",
-        fix);
+        fmt::format("in step \"{}\" at column {}: {}", shown(text_), column + 1, problem),
+        "experiment", fix);
   }
 
   void split_clauses(std::size_t from) {
@@ -154,10 +183,21 @@ class SentenceParser {
     }
   }
 
-  static std::string normalize_units(std::string value) {
-    // "mA/cm2" -> "mA/cm^2"; PyBaMM writes areas without the caret.
-    static const std::regex squared("([a-zA-Z])2\\b");
-    return std::regex_replace(value, squared, "$1^2");
+  static std::string normalize_units(std::string_view value) {
+    // "mA/cm2" -> "mA/cm^2"; PyBaMM writes areas without the caret. A '2' counts when it follows
+    // a letter and ends a word.
+    std::string out;
+    out.reserve(value.size() + 2);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      out.push_back(value[i]);
+      const bool squared = is_letter(value[i]) && i + 1 < value.size() && value[i + 1] == '2' &&
+                           (i + 2 == value.size() || !is_word(value[i + 2]));
+      if (squared) {
+        out += "^2";
+        ++i;
+      }
+    }
+    return out;
   }
   double quantity(const Clause& c, core::Dimension expected, std::string_view example) const {
     try {
@@ -166,9 +206,33 @@ class SentenceParser {
       fail(c.column, e.problem(), e.fix());
     }
   }
+  // Whether `v` has the shape of a C-rate: [number] C [/ divisor], with spaces anywhere between.
   static bool looks_like_c_rate(std::string_view v) {
-    static const std::regex c_rate("^\\s*([0-9.eE+-]*)\\s*C(\\s*/\\s*[0-9.]+)?\\s*$");
-    return std::regex_match(std::string(v), c_rate);
+    std::size_t p = 0;
+    const auto skip = [&](auto&& belongs) {
+      while (p < v.size() && belongs(v[p])) ++p;
+    };
+    const auto number_char = [](char c) {
+      return is_digit(c) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+    };
+    skip(is_space);
+    skip(number_char);
+    skip(is_space);
+    if (p >= v.size() || v[p] != 'C') return false;
+    ++p;
+    const std::size_t after_c = p;
+    skip(is_space);
+    if (p < v.size() && v[p] == '/') {
+      ++p;
+      skip(is_space);
+      const std::size_t divisor = p;
+      skip([](char c) { return is_digit(c) || c == '.'; });
+      if (p == divisor) p = after_c;  // no divisor: the '/' is left over and refuses the match
+    } else {
+      p = after_c;
+    }
+    skip(is_space);
+    return p == v.size();
   }
 
   void parse_drive(const Clause& at) {
@@ -249,6 +313,82 @@ std::vector<std::string> split_sentences(std::string_view group) {
   return out;
 }
 
+// One experiment string: the sentences and how often they repeat.
+struct Group {
+  std::string_view body;
+  std::size_t repeats = 1;
+};
+
+// Recognises "(...) x N" and "... x N cycles" (also 'X' or '*', "cycle", parentheses optional):
+// scanned from the end, the tail is [')'] spaces [xX*] spaces digits spaces ["cycle"["s"]] spaces,
+// and the body is everything between an optional leading '(' and that tail. Without such a tail
+// the whole text is one unrepeated group.
+Group split_repeat(std::string_view text) {
+  const auto ends_with = [&](std::size_t end, std::string_view word) {
+    return end >= word.size() && text.substr(end - word.size(), word.size()) == word;
+  };
+  const auto skip_spaces_back = [&](std::size_t end) {
+    while (end > 0 && is_space(text[end - 1])) --end;
+    return end;
+  };
+  std::size_t end = skip_spaces_back(text.size());
+  if (ends_with(end, "cycles")) {
+    end -= 6;
+  } else if (ends_with(end, "cycle")) {
+    end -= 5;
+  }
+  end = skip_spaces_back(end);
+  const std::size_t digits_end = end;
+  while (end > 0 && is_digit(text[end - 1])) --end;
+  const std::string_view digits = text.substr(end, digits_end - end);
+  end = skip_spaces_back(end);
+  if (digits.empty() || end == 0 ||
+      (text[end - 1] != 'x' && text[end - 1] != 'X' && text[end - 1] != '*')) {
+    return {text, 1};
+  }
+  std::size_t body_end = skip_spaces_back(end - 1);
+  if (body_end > 0 && text[body_end - 1] == ')') --body_end;
+  std::size_t body_start = 0;
+  while (body_start < text.size() && is_space(text[body_start])) ++body_start;
+  if (body_start < text.size() && text[body_start] == '(') ++body_start;
+  body_end = std::max(body_end, body_start);
+
+  std::size_t repeats = 0;
+  const auto [last, error] = std::from_chars(digits.data(), digits.data() + digits.size(), repeats);
+  if (error != std::errc{} || repeats > kMaxSteps) {
+    throw core::InputError(
+        fmt::format("in \"{}\": the repeat count {} is larger than the limit of {} steps",
+                    shown(text), shown(digits), kMaxSteps),
+        "experiment", "repeat fewer cycles, or split the experiment into separate runs");
+  }
+  if (repeats < 1) {
+    throw core::InputError(fmt::format("in \"{}\": a group must repeat at least once", shown(text)),
+                           "experiment", "write e.g. \"(...) x 10\"");
+  }
+  return {text.substr(body_start, body_end - body_start), repeats};
+}
+
+// Refuses an expansion beyond kMaxSteps steps or the available memory, before copying a step.
+void reserve_expansion(Experiment& experiment, const std::vector<Step>& group, std::size_t repeats,
+                       std::string_view text) {
+  const auto added = core::checked_product({group.size(), repeats});
+  const std::size_t total = experiment.steps.size() + added.value_or(kMaxSteps + 1);
+  if (!added || total > kMaxSteps) {
+    throw core::InputError(
+        fmt::format("in \"{}\": {} steps repeated {} times make the experiment longer than the "
+                    "limit of {} steps",
+                    shown(text), group.size(), repeats, kMaxSteps),
+        "experiment", "repeat fewer cycles, or split the experiment into separate runs");
+  }
+  std::size_t group_bytes = 0;
+  for (const Step& step : group) group_bytes += sizeof(Step) + step.text.size();
+  const auto bytes = core::checked_product({group_bytes, repeats});
+  core::require_memory(bytes.value_or(SIZE_MAX), "expanding the experiment");
+  if (total > experiment.steps.capacity()) {
+    experiment.steps.reserve(std::min(std::max(total, 2 * experiment.steps.capacity()), kMaxSteps));
+  }
+}
+
 }  // namespace
 
 Step parse_step(std::string_view sentence) {
@@ -258,28 +398,18 @@ Step parse_step(std::string_view sentence) {
 Experiment parse_experiment(std::span<const std::string> texts) {
   Experiment experiment;
   int cycle = 0;
-  static const std::regex repeat(R"(^\s*\(?(.*?)\)?\s*[xX\*]\s*([0-9]+)\s*(cycles?)?\s*$)");
   for (const auto& text : texts) {
-    std::smatch m;
-    std::string body = text;
-    int repeats = 1;
-    if (std::regex_match(text, m, repeat)) {
-      body = m[1].str();
-      repeats = std::stoi(m[2].str());
-      if (repeats < 1) {
-        throw core::InputError(fmt::format("in \"{}\": a group must repeat at least once", text),
-                               "experiment", "write e.g. \"(...) x 10\"");
-      }
-    }
-    const auto sentences = split_sentences(body);
+    const Group group = split_repeat(text);
+    const auto sentences = split_sentences(group.body);
     if (sentences.empty()) {
       throw core::InputError("empty experiment", "experiment",
                              "write e.g. \"Discharge at 1C until 3.0 V\"");
     }
-    std::vector<Step> group;
-    for (const auto& s : sentences) group.push_back(parse_step(s));
-    for (int r = 0; r < repeats; ++r, ++cycle) {
-      for (Step step : group) {
+    std::vector<Step> steps;
+    for (const auto& s : sentences) steps.push_back(parse_step(s));
+    reserve_expansion(experiment, steps, group.repeats, text);
+    for (std::size_t r = 0; r < group.repeats; ++r, ++cycle) {
+      for (Step step : steps) {
         step.cycle = cycle;
         experiment.steps.push_back(std::move(step));
       }

@@ -1,4 +1,8 @@
 // Recursive-descent compiler and stack evaluator for echem::Expression (see expression.hpp).
+//
+// Every recursive path of the compiler passes through unary(), which counts the nesting and refuses
+// input deeper than kMaxDepth, so no text can overflow the call stack; the same bound sizes the
+// evaluation stack.
 #include "cathodelab/echem/expression.hpp"
 
 #include "cathodelab/core/constants.hpp"
@@ -10,11 +14,21 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
+#include <system_error>
 
 namespace cathodelab::echem {
 namespace {
+
+// Nesting levels (parentheses, unary signs, power exponents, function calls) one expression may
+// have; real parameter functions use fewer than ten.
+constexpr int kMaxDepth = 256;
+// Each nesting level leaves at most three operands waiting (a sum's, a product's or a function's
+// earlier argument, and a power's base), so this many stack slots always suffice.
+constexpr std::size_t kStackCapacity = 4 * (kMaxDepth + 1);
+// Longest expression text quoted in full in an error message.
+constexpr std::size_t kShownLength = 120;
 
 enum Op : int {
   push_constant,
@@ -73,13 +87,36 @@ class Compiler {
   const std::vector<std::string>& variables_;
   std::string_view key_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
   std::vector<Expression::Instruction> program_;
 
   [[noreturn]] void fail(const std::string& problem, const std::string& fix) const {
+    const std::string shown = text_.size() <= kShownLength
+                                  ? std::string(text_)
+                                  : std::string(text_.substr(0, kShownLength)) + "...";
     throw core::InputError(
-        fmt::format("in expression \"{}\" at column {}: {}", text_, pos_ + 1, problem),
+        fmt::format("in expression \"{}\" at column {}: {}", shown, pos_ + 1, problem),
         std::string(key_), fix);
   }
+
+  // Counts one nesting level for as long as it lives.
+  class Nesting {
+   public:
+    explicit Nesting(Compiler& compiler) : compiler_(compiler) {
+      if (++compiler_.depth_ > kMaxDepth) {
+        compiler_.fail(fmt::format("expression nests deeper than {} levels (parentheses, signs, "
+                                   "powers and function calls)",
+                                   kMaxDepth),
+                       "simplify it, e.g. drop redundant parentheses or signs");
+      }
+    }
+    ~Nesting() { --compiler_.depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Compiler& compiler_;
+  };
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
   }
@@ -124,6 +161,7 @@ class Compiler {
     }
   }
   void unary() {
+    const Nesting level(*this);
     if (accept('-')) {
       unary();
       emit(negate);
@@ -165,11 +203,13 @@ class Compiler {
     fail(fmt::format("unexpected '{}'", c), "use numbers, names, + - * / ^ and parentheses");
   }
   void number() {
-    const std::string rest(text_.substr(pos_));
-    char* end = nullptr;
-    const double value = std::strtod(rest.c_str(), &end);
-    if (end == rest.c_str()) fail("malformed number", "write numbers like 1.5e-3");
-    pos_ += static_cast<std::size_t>(end - rest.c_str());
+    const char* first = text_.data() + pos_;
+    double value = 0.0;
+    const auto [end, error] = std::from_chars(first, text_.data() + text_.size(), value);
+    if (error == std::errc::result_out_of_range || (error == std::errc{} && !std::isfinite(value)))
+      fail("number out of range", "use a value between 1e-300 and 1e300 in magnitude");
+    if (error != std::errc{}) fail("malformed number", "write numbers like 1.5e-3");
+    pos_ += static_cast<std::size_t>(end - first);
     emit(push_constant, value);
   }
   void name() {
@@ -248,13 +288,14 @@ Expression Expression::parse(std::string_view text, std::vector<std::string> var
     }
     e.max_stack_ = std::max(e.max_stack_, depth);
   }
-  CATHODELAB_REQUIRE(e.max_stack_ <= 64, "expression nests too deeply");
+  CATHODELAB_REQUIRE(static_cast<std::size_t>(e.max_stack_) <= kStackCapacity,
+                     "the nesting bound does not bound the evaluation stack");
   return e;
 }
 
 double Expression::operator()(std::span<const double> values) const {
   CATHODELAB_REQUIRE(values.size() == variables_.size(), "wrong number of expression variables");
-  std::array<double, 64> stack{};
+  std::array<double, kStackCapacity> stack;  // not cleared: every slot is pushed before it is read
   int top = -1;
   for (const auto& ins : program_) {
     switch (ins.op) {

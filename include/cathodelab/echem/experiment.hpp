@@ -4,6 +4,7 @@
 //   "Charge at C/3 for 2 hours or until 4.2 V", "Sweep from 3.0 V to 4.3 V at 0.1 mV/s".
 // An experiment string holds sentences separated by ';' (or newlines); a group repeats with
 // "(...) x N" or a trailing "x N cycles". Errors name the sentence, the column and a did-you-mean.
+// An experiment expands to at most 1,000,000 steps (repeats included); more is a core::InputError.
 #pragma once
 
 #include <optional>

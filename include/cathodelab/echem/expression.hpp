@@ -7,7 +7,9 @@
 // NAME | NAME '(' sum (',' sum)* ')' | '(' sum ')'. Functions: exp, log (natural), log10, sqrt,
 // tanh, sinh, cosh, abs, min, max, pow. Names are the variables given at parse time plus the
 // constants pi, R (8.314462618 J/mol/K) and F (96485.33212 C/mol). The text is compiled once to a
-// stack program, so evaluation in the residual loop allocates nothing.
+// stack program, so evaluation in the residual loop allocates nothing. Nesting (parentheses, signs,
+// power exponents, function calls) is limited to 256 levels and numbers must be finite doubles;
+// beyond that parse() throws core::InputError.
 #pragma once
 
 #include <span>

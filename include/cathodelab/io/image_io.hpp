@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,18 @@ struct ImageReadOptions {
 /// InputError (naming the file and the fix) for unreadable, truncated or inconsistent files.
 [[nodiscard]] core::Array3<std::int32_t> read_label_values(const std::filesystem::path& path,
                                                            const ImageReadOptions& options = {});
+
+/// The readers behind read_label_values, over bytes already in memory (`source_name` names the
+/// data in messages). Every size the data declares is checked (sign, overflow, the bytes present,
+/// the available memory) before allocating; damaged input is an InputError naming `source_name`.
+[[nodiscard]] core::Array3<std::int32_t> read_npy_values(std::span<const std::uint8_t> bytes,
+                                                         const std::string& source_name);
+[[nodiscard]] core::Array3<std::int32_t> read_raw_values(std::span<const std::uint8_t> bytes,
+                                                         const RawLayout& layout,
+                                                         const std::string& source_name);
+/// Every page of one TIFF as a z slice.
+[[nodiscard]] core::Array3<std::int32_t> read_tiff_values(std::span<const std::uint8_t> bytes,
+                                                          const std::string& source_name);
 
 /// One image label value and the phase it stands for.
 struct PhaseMapping {

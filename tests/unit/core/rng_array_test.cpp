@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 
 namespace cl = cathodelab::core;
 
@@ -45,4 +46,15 @@ TEST(Memory, RefusesAnAllocationLargerThanTheMachine) {
   if (cl::available_memory_bytes() == 0) GTEST_SKIP() << "no /proc/meminfo";
   EXPECT_THROW(cl::require_memory(std::size_t{1} << 60, "a test image"), cl::InputError);
   EXPECT_NO_THROW(cl::require_memory(1024, "a small buffer"));
+}
+
+TEST(Memory, CheckedProductDetectsOverflow) {
+  EXPECT_EQ(cl::checked_product({3, 5, 7, 4}), std::size_t{420});
+  EXPECT_EQ(cl::checked_product({}), std::size_t{1});
+  // 2^32 * 2^32 * 1 wraps to 0 in 64-bit arithmetic; a .npy header with that shape once
+  // allocated a tiny buffer and wrote the whole declared image into it.
+  EXPECT_FALSE(cl::checked_product({std::size_t{1} << 32, std::size_t{1} << 32, 1}).has_value());
+  EXPECT_FALSE(cl::checked_product({SIZE_MAX, 2}).has_value());
+  EXPECT_EQ(cl::checked_product({SIZE_MAX, 1}), SIZE_MAX);
+  EXPECT_EQ(cl::checked_product({SIZE_MAX, SIZE_MAX, 0}), std::size_t{0});  // zero wins
 }

@@ -192,3 +192,38 @@ TEST(Units, RefusesGarbageEmptyOverflowAndNan) {
   EXPECT_THROW((void)cl::parse_quantity(std::to_string(std::numeric_limits<double>::quiet_NaN())),
                cl::InputError);
 }
+
+TEST(Units, RefusesExponentsBeyondTheLimits) {
+  // One factor's power is limited to -9..9 (m^256 used to wrap the 8-bit exponent to m^0).
+  for (const char* bad : {"1 m^256", "1 m^10", "1 m^-10", "1 m^99999999999999999999"}) {
+    const std::string message = error_of(bad, dim::length, "80 um");
+    EXPECT_TRUE(contains(message, "bad exponent")) << bad << ": " << message;
+    EXPECT_TRUE(contains(message, "-9 to 9")) << bad << ": " << message;
+  }
+  // A product of factors must not wrap a base dimension either: 15 x m^9 = m^135 > 127.
+  std::string wrapped = "1";
+  for (int n = 0; n < 15; ++n) wrapped += " m^9";
+  const std::string product = error_of(wrapped, dim::length, "80 um");
+  EXPECT_TRUE(contains(product, "127")) << product;
+  EXPECT_TRUE(contains(product, "key 'cathode.thickness'")) << product;
+  std::string quotient = "1 m";
+  for (int n = 0; n < 15; ++n) quotient += "/m^9";
+  EXPECT_TRUE(contains(error_of(quotient, dim::length, "80 um"), "127"));
+  // 14 x m^9 = m^126 is still representable.
+  std::string fits = "1";
+  for (int n = 0; n < 14; ++n) fits += " m^9";
+  EXPECT_EQ(cl::parse_quantity(fits).dimension.exponent[0], 126);
+}
+
+TEST(Units, RefusesAValueThatUnderflowsToZeroInSi) {
+  // 1e-300 * (1e-24)^9 is far below the smallest double: it must not become a silent 0.
+  const std::string message = error_of("1e-300 ym^9", cl::Dimension{{9, 0, 0, 0, 0, 0, 0}}, "1 m");
+  EXPECT_TRUE(contains(message, "out of range")) << message;
+  EXPECT_DOUBLE_EQ(cl::parse_quantity("0 ym^9").value, 0.0);  // a true zero stays accepted
+}
+
+TEST(Units, CRatesRefuseNonFiniteParts) {
+  for (const char* bad : {"1e400C", "C/1e400", "nanC", "infC", "C/nan", "1e300C/1e-300"}) {
+    EXPECT_THROW((void)cl::parse_c_rate(bad, "rate"), cl::InputError) << bad;
+  }
+}
