@@ -33,8 +33,11 @@ run: build
 # OpenMP threads sleep instead of spinning while they wait, so tests that ctest runs side by side on
 # two cores do not starve each other (spinning made multithreaded tests many times slower there).
 # In CI (CI=true) the unit tests also run under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Every libFuzzer target then runs FUZZ_SMOKE_SECONDS on its corpus (tests/fuzz; a finding fails).
+FUZZ_SMOKE_SECONDS ?= 10
 test: build
 	@OMP_WAIT_POLICY=passive ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
+	@JOBS=$(JOBS) bash tests/fuzz/run_fuzzers.sh $(FUZZ_SMOKE_SECONDS)
 	@if [ "$(CI)" = "true" ]; then $(MAKE) --no-print-directory test-asan; fi
 
 UNIT_TARGETS = $(addprefix unit_,$(notdir $(wildcard tests/unit/*)))
@@ -58,7 +61,8 @@ clean:
 	@rm -rf build out
 
 # libFuzzer targets for the input parsers (clang + AddressSanitizer/UBSan, in build/fuzz), each run
-# FUZZ_SECONDS on its seed corpus; see docs/reliability.md. Not part of `make test`.
+# FUZZ_SECONDS on its seed corpus; see docs/reliability.md. `make test` runs each for
+# FUZZ_SMOKE_SECONDS.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz
 fuzz:

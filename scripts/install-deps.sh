@@ -13,6 +13,7 @@ packages=(
   nodejs npm                                                     # charting assets for the report
   chromium                                                       # headless browser test of the report
   clang-format clang-tidy                                        # style
+  clang libclang-rt-14-dev                                       # libFuzzer targets (tests/fuzz)
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(
