@@ -86,9 +86,8 @@ void build_study(const BuildArgs& args) {
   // bad design late in a sweep fails at once rather than after the others were built.
   std::vector<microstructure::GenerationSpec> generations;
   for (const auto& design : designs) {
-    generations.push_back(naming_file(args.input, [&] {
-      return study::generation_spec(design, design.calculation);
-    }));
+    generations.push_back(naming_file(
+        args.input, [&] { return study::generation_spec(design, design.calculation); }));
     if (args.seed) generations.back().seed = *args.seed;
   }
   const std::filesystem::path out = prepare_output_folder(args.out, "--out");
