@@ -14,7 +14,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${FUZZ_BUILD_DIR:-$root/build/fuzz}"
 seconds="${1:-60}"
 shift || true
-all=(fuzz_units fuzz_expression fuzz_experiment fuzz_npy fuzz_tiff fuzz_raw)
+all=(fuzz_units fuzz_expression fuzz_experiment fuzz_npy fuzz_tiff fuzz_raw fuzz_cell_toml fuzz_cell_bpx
+  fuzz_recipe)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
