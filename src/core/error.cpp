@@ -1,3 +1,5 @@
+// The error types' messages: FILE:LINE:COL: key 'a.b': problem; fix (InputError), and solver
+// statistics for NumericalError.
 #include "cathodelab/core/error.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,5 @@
+// The library's logging and progress reporting: messages go to the sink the CLI installs; a
+// progress bar on a terminal, periodic lines otherwise.
 #include "cathodelab/core/log.hpp"
 
 #include <atomic>

@@ -1,3 +1,5 @@
+// Memory checks before large allocations: the memory the OS reports available (MemAvailable) and
+// the refusal, in GB, of a need above it.
 #include "cathodelab/core/memory.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// Seeded, platform-independent random numbers (see rng.hpp): std::mt19937_64 bits, uniforms and
+// Box-Muller normals drawn here, independent streams seeded by SplitMix64 mixing.
 #include "cathodelab/core/rng.hpp"
 
 #include <cmath>

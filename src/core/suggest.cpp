@@ -1,3 +1,5 @@
+// Did-you-mean: the nearest valid option by case-insensitive edit distance with adjacent
+// transpositions (optimal string alignment distance).
 #include "cathodelab/core/suggest.hpp"
 
 #include "cathodelab/core/error.hpp"

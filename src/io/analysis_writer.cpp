@@ -1,3 +1,5 @@
+// Writers of `cathodelab analyze`: analysis.json, particles_analysis.csv and the network slice
+// PNGs.
 #include "cathodelab/io/analysis_writer.hpp"
 
 #include "cathodelab/core/error.hpp"

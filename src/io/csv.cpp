@@ -1,3 +1,5 @@
+// CSV fields and lines (RFC 4180 quoting), numbers in the shortest form that reads back to the
+// same double.
 #include "cathodelab/io/csv.hpp"
 
 #include <fmt/format.h>

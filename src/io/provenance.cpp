@@ -1,3 +1,5 @@
+// Provenance of a run: code version and git sha, build type, compiler, library versions, date,
+// cores and seed, written into every result folder.
 #include "cathodelab/io/provenance.hpp"
 
 #include "cathodelab/core/build_info.hpp"

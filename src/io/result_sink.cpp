@@ -1,3 +1,6 @@
+// The study output folder: atomic per-design folders (design.toml, results.json with missing
+// results and their reasons, artifacts, COMPLETE), study.json, designs.csv (per design, or per
+// design point with mean and standard deviation over replicates plus replicates.csv).
 #include "cathodelab/io/result_sink.hpp"
 
 #include "cathodelab/core/error.hpp"

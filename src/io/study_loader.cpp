@@ -1,3 +1,5 @@
+// Reading a study file (TOML) into a validated StudySpec (materials resolved, [study] seed and
+// replicates, sweeps), and writing one design back as a study file that re-runs it alone.
 #include "cathodelab/io/study_loader.hpp"
 
 #include "cathodelab/core/suggest.hpp"

@@ -1,3 +1,5 @@
+// Material records: classes, properties with their sources, and the checks a record must pass
+// (positive densities, a strictly monotone OCP) (materials/material.hpp).
 #include "cathodelab/materials/material.hpp"
 
 #include "cathodelab/core/error.hpp"

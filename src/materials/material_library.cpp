@@ -1,3 +1,5 @@
+// The in-memory materials library: lookup by name or alias, listing by class, with did-you-mean
+// for unknown names (materials/material_library.hpp).
 #include "cathodelab/materials/material_library.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,7 @@
+// Property models of the materials library: constants, Arrhenius laws sigma(T) = sigma_ref
+// exp(-E_a/R (1/T - 1/T_ref)), tables in stoichiometry or state of charge (linear or the monotone
+// cubic of core/monotone_cubic.hpp, optionally in log10) and named formulas from papers
+// (materials/property_model.hpp).
 #include "cathodelab/materials/property_model.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// Connected-component labelling (see labeling.hpp): Hoshen-Kopelman style union-find in one raster
+// pass, then a relabelling pass.
 #include "cathodelab/microstructure/labeling.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,4 @@
+// The labelled voxel image with its phase table and optional particle-id map (microstructure.hpp).
 #include "cathodelab/microstructure/microstructure.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// Morphology of a composite cathode: networks, interface areas and per-particle reachability and
+// areas (Bielefeld, Weber and Janek, J. Phys. Chem. C 123 (2019) 1626); see morphology.hpp.
 #include "cathodelab/microstructure/morphology.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// Ionic and electronic networks of a labelled image: conducting clusters, their connection to the
+// entry faces (separator for ions, collector for electrons) and the spanning fraction.
 #include "cathodelab/microstructure/networks.hpp"
 
 #include "cathodelab/core/error.hpp"

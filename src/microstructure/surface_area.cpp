@@ -1,3 +1,5 @@
+// Interface areas by the normal-weighted face estimator (derivation and measured bias in
+// surface_area.hpp and docs/theory/morphology.md).
 #include "cathodelab/microstructure/surface_area.hpp"
 
 #include "cathodelab/core/error.hpp"

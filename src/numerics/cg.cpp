@@ -1,3 +1,5 @@
+// Preconditioned conjugate gradients (see cg.hpp: Hestenes and Stiefel 1952; Saad, Iterative
+// Methods for Sparse Linear Systems, Algorithm 9.1); every way of not converging is a status.
 #include "cathodelab/numerics/cg.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// The finite-volume voxel operator div(sigma grad phi) with harmonic face means (see
+// voxel_laplacian.hpp and docs/theory/transport.md).
 #include "cathodelab/numerics/voxel_laplacian.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// The voxel multigrid preconditioner and voxel_pcg (see voxel_multigrid.hpp and
+// docs/theory/transport.md): structured or split 2x2x2 coarsening, Galerkin graph levels, K-cycle.
 #include "cathodelab/numerics/voxel_multigrid.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// The report's per-design microstructure gallery: phase and network slice pictures of each design
+// folder, embedded as data URIs so the page works offline.
 #include "microstructure_sections.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,5 @@
+// The self-contained HTML study report: header with ok/partial/failed counts and the reasons of
+// every design that is not ok, provenance, chart sections, the design table, inlined Vega-Lite.
 #include "cathodelab/report/study_report.hpp"
 
 #include "microstructure_sections.hpp"

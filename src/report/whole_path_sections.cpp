@@ -1,3 +1,6 @@
+// The report's whole-path sections: effective conductivities, utilization and cell results against
+// the swept key (means with standard-deviation error bars for replicated studies), voltage curves
+// and rate capability as Vega-Lite charts.
 #include "whole_path_sections.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,5 @@
+// The analysis stage and study::analyze, the one analysis of `run` and `analyze`: morphology and
+// effective conductivities of a design's microstructure (analysis_stage.hpp).
 #include "cathodelab/study/analysis_stage.hpp"
 
 #include "cathodelab/core/error.hpp"

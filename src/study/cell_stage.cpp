@@ -1,3 +1,5 @@
+// The cell stage: homogenize a design and run the P2D under its protocol and rate test; failed or
+// unrepresentable results are missing with their reasons (cell_stage.hpp).
 #include "cathodelab/study/cell_stage.hpp"
 
 #include "cathodelab/core/error.hpp"

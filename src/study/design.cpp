@@ -1,4 +1,8 @@
+// Sweep expansion into designs (grid, zip, replicates, the design-count limit), content-hash ids,
+// common-random-number seeds and the once-per-design calculator (design.hpp).
 #include "cathodelab/study/design.hpp"
+
+#include "cathodelab/core/rng.hpp"
 
 #include <fmt/format.h>
 
@@ -23,14 +27,6 @@ std::set<std::string> used_materials(const CellDesign& cell) {
 
 std::string optional_text(const std::optional<double>& value) {
   return value ? fmt::format("{:.17g}", *value) : "unknown";
-}
-
-// splitmix64 finaliser: mixes the study seed with the design id into an independent stream root.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27U)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31U);
 }
 
 std::uint64_t fnv1a(std::string_view text) {
@@ -67,7 +63,7 @@ std::string canonical_text(const InputTree& inputs, std::uint64_t seed, const Ma
 }
 
 std::uint64_t structure_seed(std::uint64_t study_seed, std::size_t replicate) {
-  return mix(mix(study_seed) ^ static_cast<std::uint64_t>(replicate));
+  return core::mix64(core::mix64(study_seed) ^ static_cast<std::uint64_t>(replicate));
 }
 
 Design make_design(const StudySpec& spec, InputTree inputs, std::size_t index,

@@ -1,3 +1,5 @@
+// study::homogenize: recipe and measured effective properties -> P2D cell parameters (Bruggeman
+// estimates only without a microstructure; docs/theory/homogenization.md).
 #include "cathodelab/study/homogenize.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,4 @@
+// The format-free input tree: key paths with TOML quoting, subtrees, display of values.
 #include "cathodelab/study/input_tree.hpp"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The microstructure stage: a design's recipe and [microstructure] section -> GenerationSpec (seed
+// = the design's common-random-number seed) -> microstructure::generate.
 #include "cathodelab/study/microstructure_stage.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// The parallel runner: designs on a thread pool sharing OpenMP threads, each finished design to the
+// sink at once, statuses ok/partial/failed with the missing results' reasons, resume.
 #include "cathodelab/study/runner.hpp"
 
 #include "cathodelab/core/error.hpp"

@@ -1,3 +1,5 @@
+// The pipeline of stages and the design-calculator stage (figures per stack unit; equations in
+// docs/theory/design_calculator.md).
 #include "cathodelab/study/stage.hpp"
 
 #include "cathodelab/study/analysis_stage.hpp"

@@ -1,7 +1,7 @@
-// libFuzzer target: io::parse_cell_parameters_bpx (the Battery Parameter eXchange JSON reader, with its
-// expressions, tables and unit conversions) on arbitrary text. InputError is the expected answer
-// to bad input; anything else (another exception, a crash, a sanitizer report) is a finding. A
-// parameter set that is accepted must also pass echem::validate, which the cell model runs first.
+// libFuzzer target: io::parse_cell_parameters_bpx (the Battery Parameter eXchange JSON reader, with
+// its expressions, tables and unit conversions) on arbitrary text. InputError is the expected
+// answer to bad input; anything else (another exception, a crash, a sanitizer report) is a finding.
+// A parameter set that is accepted must also pass echem::validate, which the cell model runs first.
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/echem/cell_parameters.hpp"
 #include "cathodelab/io/cell_parameters_reader.hpp"
