@@ -350,22 +350,27 @@ class Runner {
         copy_state();
         return fail(FailureKind::no_consistent_start, e.what());
       }
-      if (window_end != no_event) {
-        // The surface already sits at the end of the window this step drives towards: the step
-        // ends where it starts (passing no charge), like a step whose cut-off is reached at once.
+      // A step whose end is already reached when it starts ends there, passing no charge, and the
+      // experiment goes on from the state before it (as a step whose cut-off is reached at once).
+      auto end_at_start = [&](StepEnd end, double voltage_at_start) {
         model_.set_control(target);
         solver_.reset(t_, y_before, yp_before);
         y_ = y_before;
         yp_ = yp_before;
-        summary.start_voltage = model_.voltage(y_);
-        summary.end = step_end_of_event(window_end);
-        summary.termination = std::string(step_end_name(summary.end));
-        summary.end_voltage = summary.start_voltage;
-        summary.mean_voltage = summary.start_voltage;
+        summary.start_voltage = voltage_at_start;
+        summary.ended_at_start = true;
+        summary.end = end;
+        summary.termination = std::string(step_end_name(end)) + " (reached at the start)";
+        summary.end_voltage = model_.voltage(y_);
+        summary.mean_voltage = summary.end_voltage;
         record(r, index, step.cycle);
         r.steps.push_back(summary);
         v_prev = summary.end_voltage;
         return true;
+      };
+      // The surface already sits at the end of the window this step drives towards.
+      if (window_end != no_event) {
+        return end_at_start(step_end_of_event(window_end), model_.voltage(y_before));
       }
       const double v_start = model_.voltage(y_);
       summary.start_voltage = v_start;
@@ -373,13 +378,12 @@ class Runner {
       if (!std::isfinite(v_start)) {
         return fail(FailureKind::non_finite, "non-finite voltage at the step start");
       }
-      if (v_start < limits.lower_voltage - 1e-9 || v_start > limits.upper_voltage + 1e-9) {
-        return fail(
-            FailureKind::cutoff_at_start,
-            fmt::format("cut-off already violated at the start: V = {:.4f} V outside [{:.4f}, "
-                        "{:.4f}] V",
-                        v_start, limits.lower_voltage, limits.upper_voltage));
-      }
+      // The new current's IR drop already crosses the step's cut-off (a 1C discharge right after a
+      // 0.1C one to the same cut-off): nothing is delivered, which is a result, not a failure.
+      if (v_start < limits.lower_voltage - 1e-9)
+        return end_at_start(StepEnd::lower_voltage, v_start);
+      if (v_start > limits.upper_voltage + 1e-9)
+        return end_at_start(StepEnd::upper_voltage, v_start);
       if (limits.guard_table && model_.table_margin(y_) < -1e-9) {
         return fail(FailureKind::table_exit,
                     "at the step start: " + model_.table_exit_description(y_));

@@ -68,12 +68,15 @@ std::string failure_text(const echem::Failure& f) {
 }
 
 /// Steps that ended on a particle surface reaching its stoichiometry window before their own
-/// cut-off: the capacity is then set by solid diffusion, which the user should be told.
+/// cut-off (the capacity is then set by solid diffusion), or that ended at once because their end
+/// was reached at the start: the user should be told.
 std::string early_step_ends(const echem::CellResult& r) {
   std::string text;
   for (const auto& step : r.steps) {
-    if (step.end != echem::StepEnd::surface_filled && step.end != echem::StepEnd::surface_emptied)
+    if (step.end != echem::StepEnd::surface_filled && step.end != echem::StepEnd::surface_emptied &&
+        !step.ended_at_start) {
       continue;
+    }
     text += fmt::format("{}step {} \"{}\" ended at {:.3f} V: {}", text.empty() ? "" : "; ",
                         step.index + 1, step.text, step.end_voltage, step.termination);
   }
@@ -191,9 +194,13 @@ class CellStage final : public Stage {
             echem::simulate(cell.parameters, echem::parse_experiment(sentence));
         double capacity = 0.0;
         double mean_voltage = 0.0;
-        if (r.failure && r.failure->kind == echem::FailureKind::cutoff_at_start) {
-          // The first IR drop already crosses the cut-off: the rate delivers nothing (a result).
-          result.texts["Rate test at " + rate] = "no capacity: " + r.failure->reason;
+        if (!r.failure && !r.steps.empty() && r.steps.front().ended_at_start) {
+          // The first IR drop already crosses the cut-off, or a particle surface starts at its
+          // window end: the rate delivers nothing (a result).
+          const auto& step = r.steps.front();
+          result.texts["Rate test at " + rate] =
+              fmt::format("no capacity: {} (V = {:.4f} V under the new current)", step.termination,
+                          step.start_voltage);
         } else if (r.failure) {
           // No consistent start, or a failure inside the discharge: not a capacity.
           result.missing[rate_result(rate)] = failure_text(*r.failure);

@@ -19,12 +19,12 @@ add_test(NAME cli.cell.bad_experiment_suggests
           --out ${CMAKE_CURRENT_BINARY_DIR}/cell_bad)
 set_tests_properties(cli.cell.bad_experiment_suggests PROPERTIES WILL_FAIL FALSE
   PASS_REGULAR_EXPRESSION "did you mean 'Discharge'")
-add_test(NAME cli.cell.cutoff_violated_at_start_exits_2
+add_test(NAME cli.cell.cutoff_reached_at_start_ends_the_step
   COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/Marquis2019.toml
           -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_violated
-          -P ${CMAKE_CURRENT_LIST_DIR}/cell_expect_exit_2.cmake.txt)
-set_tests_properties(cli.cell.cutoff_violated_at_start_exits_2 PROPERTIES
-  PASS_REGULAR_EXPRESSION "already violated")
+          -P ${CMAKE_CURRENT_LIST_DIR}/cell_step_ends_at_start.cmake.txt)
+set_tests_properties(cli.cell.cutoff_reached_at_start_ends_the_step PROPERTIES
+  PASS_REGULAR_EXPRESSION "upper voltage cut-off \\(reached at the start\\)")
 add_test(NAME cli.cell.negative_thickness_exits_2
   COMMAND ${CMAKE_COMMAND} -D EXE=${CATHODELAB_EXE} -D PARAMS=${cell_params}/NCM811_Li6PS5Cl_Li.toml
           -D OUT=${CMAKE_CURRENT_BINARY_DIR}/cell_negative_thickness

@@ -17,7 +17,7 @@
 //   window or run their full length.
 // - The two-step discharge in the other order (0.1C, then 1C): the second step starts below the
 //   cut-off (its IR drop is larger) or at a filled surface; either is a result (a zero-length step
-//   ending at the window, or the defined "cut-off already violated" report), never a solver
+//   ending at the window, or at once when the cut-off is crossed at the start), never a solver
 //   failure.
 // - A design whose particles offer 1 % of their geometric surface to the electrolyte (pores on the
 //   particle surfaces): the interfacial current per area is 100 times larger, and C/10 discharges
@@ -108,7 +108,9 @@ bool physical_end(const std::string& termination) {
   for (const char* ok : {"time", "lower voltage cut-off", "upper voltage cut-off",
                          "current cut-off", "particle surface emptied (stoichiometry window)",
                          "particle surface filled (stoichiometry window)"}) {
-    if (termination == ok) return true;
+    if (termination == ok || termination == std::string(ok) + " (reached at the start)") {
+      return true;
+    }
   }
   return false;
 }
@@ -233,12 +235,13 @@ TEST(EchemRobustness, HigherRateAfterASlowDischargeIsAResultNotASolverFailure) {
                  options);
     ASSERT_GE(r.steps.size(), 1U);
     EXPECT_TRUE(physical_end(r.steps[0].termination)) << r.steps[0].termination;
-    if (r.failure) {
-      EXPECT_EQ(r.failure->step, 1);
-      EXPECT_NE(r.failure->reason.find("already violated"), std::string::npos) << r.failure->reason;
-    } else {
-      ASSERT_EQ(r.steps.size(), 2U);
-      EXPECT_TRUE(physical_end(r.steps[1].termination)) << r.steps[1].termination;
+    // The 1C step may find its cut-off crossed at once (the IR drop): it then ends there with no
+    // charge, which is a result; it never fails.
+    ASSERT_FALSE(r.failure) << r.failure->reason;
+    ASSERT_EQ(r.steps.size(), 2U);
+    EXPECT_TRUE(physical_end(r.steps[1].termination)) << r.steps[1].termination;
+    if (r.steps[1].ended_at_start) {
+      EXPECT_EQ(r.steps[1].capacity, 0.0);
     }
   }
 }

@@ -3,8 +3,9 @@
 // Also the rest-state impedance (small-signal response of the linearized DAE) and GITT analysis
 // (Weppner and Huggins, J. Electrochem. Soc. 124 (1977) 1569).
 //
-// A failure (cut-off already violated at the start of a step, solver failure) does not throw: the
-// result keeps every row computed before it and says in `failure` which step failed, when and why.
+// A failure (no consistent start, a table left, a solver failure) does not throw: the result keeps
+// every row computed before it and says in `failure` which step failed, when and why. A step whose
+// cut-off is already crossed when it starts is no failure: it ends at once, passing no charge.
 // Parameter errors throw core::InputError before anything runs.
 #pragma once
 
@@ -100,6 +101,10 @@ struct StepSummary {
   std::string text;
   StepDirection direction = StepDirection::rest;
   StepEnd end = StepEnd::time;
+  /// The step's end was already reached when it started (its cut-off crossed by the new current's
+  /// IR drop, or a particle surface at its window end): it passed no charge; start_voltage is the
+  /// voltage under the new current, the rest is the state before the step.
+  bool ended_at_start = false;
   std::string termination;     ///< step_end_name(end), or "failed: <reason>"
   double start_time = 0.0;     ///< [s]
   double duration = 0.0;       ///< [s]
@@ -136,7 +141,6 @@ struct Profile {
 /// Why a simulation stopped short.
 enum class FailureKind {
   no_consistent_start,  ///< the solver found no consistent state at the start of a step
-  cutoff_at_start,      ///< a voltage limit is already crossed when the step starts (IR drop)
   table_exit,           ///< a particle surface left the x range of an OCP or diffusivity table
   solver,               ///< the time integration failed inside the step
   non_finite,           ///< the voltage became non-finite

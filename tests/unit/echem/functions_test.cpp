@@ -93,15 +93,20 @@ TEST(CellParameters, NegativeThicknessIsRefusedWithItsKey) {
   }
 }
 
-TEST(Simulate, CutOffViolatedAtTheStartIsAFailureThatKeepsEarlierSteps) {
+TEST(Simulate, ACutOffReachedAtTheStartEndsTheStepAndTheExperimentGoesOn) {
   const auto p = simple_cell();  // OCV = 3.9 V
-  const auto r = simulate(p, parse_experiment("Rest for 10 s; Charge at 1C until 3.5 V"));
-  ASSERT_TRUE(r.failure);
-  EXPECT_EQ(r.failure->step, 1);
-  EXPECT_NE(r.failure->reason.find("already violated"), std::string::npos) << r.failure->reason;
-  ASSERT_EQ(r.steps.size(), 2U);
+  const auto r =
+      simulate(p, parse_experiment("Rest for 10 s; Charge at 1C until 3.5 V; Rest for 10 s"));
+  ASSERT_FALSE(r.failure) << r.failure->reason;
+  ASSERT_EQ(r.steps.size(), 3U);
   EXPECT_EQ(r.steps[0].termination, "time");
-  EXPECT_FALSE(r.timeseries.time.empty());
+  EXPECT_TRUE(r.steps[1].ended_at_start);
+  EXPECT_EQ(r.steps[1].end, StepEnd::upper_voltage);
+  EXPECT_EQ(r.steps[1].termination, "upper voltage cut-off (reached at the start)");
+  EXPECT_EQ(r.steps[1].capacity, 0.0);
+  EXPECT_GT(r.steps[1].start_voltage, 3.5);        // under the charging current
+  EXPECT_NEAR(r.steps[1].end_voltage, 3.9, 1e-6);  // the state before the step, at rest
+  EXPECT_EQ(r.steps[2].termination, "time");
   for (double v : r.timeseries.voltage) EXPECT_TRUE(std::isfinite(v));
 }
 

@@ -275,6 +275,25 @@ class Rendezvous final : public Stage {
   mutable int arrived_ = 0;
 };
 
+TEST(Runner, AMissingResultMakesTheDesignPartialWithItsReason) {
+  // A stage that could not compute a result it was asked for lists it as missing: the design is
+  // partial (never ok), keeps its other results, and its reason names the result and why.
+  class MissingStage final : public Stage {
+   public:
+    [[nodiscard]] std::string_view name() const override { return "cell"; }
+    void run(const Design& /*design*/, DesignResult& result) const override {
+      result.scalars["Energy [W.h]"] = 1.0;
+      result.missing["Capacity at 2C [mA.h.g-1]"] = "no consistent start at 2C";
+    }
+  };
+  const auto designs = expand(small_spec());
+  const DesignResult r = run_design(designs.front(), {std::make_shared<MissingStage>()});
+  EXPECT_EQ(r.status, DesignStatus::partial);
+  EXPECT_EQ(r.scalars.at("Energy [W.h]"), 1.0);
+  EXPECT_EQ(r.reason,
+            "1 result not computed: Capacity at 2C [mA.h.g-1]: no consistent start at 2C");
+}
+
 TEST(Runner, OpenmpThreadsAreSharedBetweenRunningDesigns) {
   EXPECT_EQ(openmp_threads_per_design(1, 8), 8U);
   EXPECT_EQ(openmp_threads_per_design(2, 8), 4U);

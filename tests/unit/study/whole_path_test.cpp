@@ -175,18 +175,14 @@ TEST(WholePath, BadProtocolKeyFailsValidation) {
   EXPECT_THROW(validate({design}, standard_stages()), core::InputError);
 }
 
-TEST(WholePath, AFailedExperimentLeavesItsResultsMissingWithTheReason) {
+TEST(WholePath, AStepWhoseCutOffIsCrossedAtTheStartDeliversNothingAndSaysSo) {
   Design design = fixture::test_design("VGCF", true, false);
-  design.cell.protocol = {"Charge at C/10 until 2.0 V"};  // already above: cut-off violated
+  design.cell.protocol = {"Charge at C/10 until 2.0 V"};  // already above: ends at once
   const DesignResult r = run_design(design, standard_stages());
-  EXPECT_EQ(r.status, DesignStatus::partial);
-  ASSERT_EQ(r.missing.count("Discharge capacity [mA.h.g-1]"), 1U);
-  EXPECT_NE(r.missing.at("Discharge capacity [mA.h.g-1]").find("already violated"),
-            std::string::npos);
-  EXPECT_NE(r.reason.find("not computed"), std::string::npos) << r.reason;
-  EXPECT_EQ(r.scalars.count("Discharge capacity [mA.h.g-1]"), 0U);
-  // The design's other results stay.
-  EXPECT_EQ(r.scalars.count("Areal capacity [mA.h.cm-2]"), 1U);
+  ASSERT_EQ(r.status, DesignStatus::ok) << r.reason;
+  EXPECT_EQ(r.scalars.at("Discharge capacity [mA.h.g-1]"), 0.0);
+  EXPECT_NE(r.texts.at("Experiment step ends").find("reached at the start"), std::string::npos)
+      << r.texts.at("Experiment step ends");
 }
 
 }  // namespace
