@@ -6,7 +6,7 @@
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/core/suggest.hpp"
 #include "cathodelab/core/units.hpp"
-#include "cathodelab/study/input_tree.hpp"
+#include "cathodelab/study/study_spec.hpp"
 
 #include <optional>
 #include <string>

@@ -7,7 +7,7 @@
 // swept value is reported by `cathodelab check` before anything runs.
 #pragma once
 
-#include "cathodelab/study/input_tree.hpp"
+#include "cathodelab/core/input_tree.hpp"
 #include "cathodelab/study/material_data.hpp"
 
 #include <cstdint>
@@ -17,6 +17,15 @@
 #include <vector>
 
 namespace cathodelab::study {
+
+// The input tree is core's (one for every input format); study code names its parts unqualified.
+using core::InputTree;
+using core::InputValue;
+using core::key_path_text;
+using core::KeyPath;
+using core::parse_key_path;
+using core::starts_with;
+using core::subtree;
 
 /// One block of a sweep. Several blocks combine as a grid of blocks.
 struct SweepBlock {

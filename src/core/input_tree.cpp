@@ -1,10 +1,12 @@
-// The format-free input tree: key paths with TOML quoting, subtrees, display of values.
-#include "cathodelab/study/input_tree.hpp"
+// The format-free input tree (input_tree.hpp): key paths with TOML quoting and array-element
+// segments, subtrees, display of values.
+#include "cathodelab/core/input_tree.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
-namespace cathodelab::study {
+namespace cathodelab::core {
 namespace {
 
 bool is_bare_key(std::string_view segment) {
@@ -30,27 +32,50 @@ bool InputValue::same_value(const InputValue& other) const {
   return kind == other.kind && text == other.text && list == other.list;
 }
 
+std::string index_segment(std::size_t index) {
+  return "[" + std::to_string(index) + "]";
+}
+
+std::optional<std::size_t> segment_index(std::string_view segment) {
+  if (segment.size() < 3 || segment.front() != '[' || segment.back() != ']') return std::nullopt;
+  std::size_t index = 0;
+  const char* first = segment.data() + 1;
+  const char* last = segment.data() + segment.size() - 1;
+  const auto [end, error] = std::from_chars(first, last, index);
+  if (error != std::errc{} || end != last) return std::nullopt;
+  return index;
+}
+
 std::string key_path_text(const KeyPath& path) {
   std::string out;
   for (std::size_t i = 0; i < path.size(); ++i) {
+    if (segment_index(path[i])) {
+      out += path[i];
+      continue;
+    }
     if (i > 0) out += '.';
     out += is_bare_key(path[i]) ? path[i] : "\"" + path[i] + "\"";
   }
   return out;
 }
 
-KeyPath parse_key_path(std::string_view dotted, const core::SourceLocation& where) {
+KeyPath joined(const KeyPath& prefix, const KeyPath& tail) {
+  KeyPath out = prefix;
+  out.insert(out.end(), tail.begin(), tail.end());
+  return out;
+}
+
+KeyPath parse_key_path(std::string_view dotted, const SourceLocation& where) {
   KeyPath path;
   std::string segment;
   bool quoted = false;
   bool segment_quoted = false;
   char quote = '"';
   auto malformed = [&] {
-    return core::InputError(
-        "malformed key path '" + std::string(dotted) + "'", {},
-        "write segments separated by dots and quote segments that contain dots, "
-        "e.g. 'cathode.components.\"1.4Li2O-0.75ZrCl4\".fraction'",
-        where);
+    return InputError("malformed key path '" + std::string(dotted) + "'", {},
+                      "write segments separated by dots and quote segments that contain dots, "
+                      "e.g. 'cathode.components.\"1.4Li2O-0.75ZrCl4\".fraction'",
+                      where);
   };
   for (char c : dotted) {
     if (quoted) {
@@ -96,4 +121,4 @@ InputTree subtree(const InputTree& tree, const KeyPath& prefix) {
   return out;
 }
 
-}  // namespace cathodelab::study
+}  // namespace cathodelab::core
