@@ -321,6 +321,16 @@ InputError InputReader::unknown_key_error(const std::vector<KeyPath>& patterns,
                "write it as a section, e.g. [" + key_text(relative) + "]");
 }
 
+SourceLocation InputReader::position_of_named_key(const std::string& key_path) const {
+  try {
+    const KeyPath path = parse_key_path(key_path);
+    if (InputReader(*tree_).has(path)) return InputReader(*tree_).where(path);
+  } catch (const InputError&) {
+    // Not a key path of this tree (a CLI flag, a phase name): the section's position.
+  }
+  return where();
+}
+
 InputError InputReader::error(const KeyPath& key, std::string problem, std::string fix) const {
   return {std::move(problem), key_text(key), std::move(fix), where(key)};
 }

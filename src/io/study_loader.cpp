@@ -2,15 +2,19 @@
 // replicates, sweeps), and writing one design back as a study file that re-runs it alone.
 #include "cathodelab/io/study_loader.hpp"
 
+#include "cathodelab/core/input_reader.hpp"
 #include "cathodelab/core/suggest.hpp"
 #include "cathodelab/core/units.hpp"
+#include "cathodelab/io/input_file.hpp"
 #include "cathodelab/io/material_library.hpp"
-#include "toml_util.hpp"
+
+#include <toml++/toml.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace cathodelab::io {
@@ -100,155 +104,94 @@ void add_library(study::MaterialTable& table, const materials::MaterialLibrary& 
   }
 }
 
-InputValue to_value(const toml::node& node, const std::string& file, const std::string& key) {
-  InputValue value;
-  value.where = detail::location(file, node);
-  if (const auto* s = node.as_string()) {
-    value.kind = InputValue::Kind::text;
-    value.text = s->get();
-  } else if (const auto* i = node.as_integer()) {
-    value.kind = InputValue::Kind::integer;
-    value.number = static_cast<double>(i->get());
-    value.text = std::to_string(i->get());
-  } else if (const auto* f = node.as_floating_point()) {
-    value.kind = InputValue::Kind::real;
-    value.number = f->get();
-    value.text = fmt::format("{}", f->get());
-    if (value.text.find_first_of(".eEn") == std::string::npos) value.text += ".0";
-  } else if (const auto* b = node.as_boolean()) {
-    value.kind = InputValue::Kind::boolean;
-    value.boolean = b->get();
-    value.text = b->get() ? "true" : "false";
-  } else if (const auto* a = node.as_array()) {
-    bool all_strings = true;
-    bool all_numbers = true;
-    for (const auto& element : *a) {
-      all_strings = all_strings && element.is_string();
-      all_numbers = all_numbers && element.is_number();
-    }
-    if (all_strings) {
-      value.kind = InputValue::Kind::text_list;
-      for (const auto& element : *a) value.list.push_back(element.as_string()->get());
-    } else if (all_numbers) {
-      value.kind = InputValue::Kind::number_list;
-      for (const auto& element : *a) {
-        const double v = element.is_integer() ? static_cast<double>(element.as_integer()->get())
-                                              : element.as_floating_point()->get();
-        value.numbers.push_back(v);
-        value.list.push_back(element.is_integer() ? std::to_string(element.as_integer()->get())
-                                                  : fmt::format("{}", v));
-      }
-    } else {
-      throw InputError("a list must hold only strings or only numbers", key,
-                       "e.g. [\"Discharge at C/10 until 2.5 V\", \"Rest for 1 hour\"]",
-                       value.where);
-    }
-  } else {
-    throw InputError("unsupported value type", key, "write a string with units, e.g. \"80 um\"",
-                     value.where);
+// One swept list -> its values, each a leaf of its own kind at the list's position.
+std::vector<InputValue> swept_values(const core::InputReader& sweep, const KeyPath& written,
+                                     const KeyPath& path, const InputValue& value) {
+  const std::string shown = study::key_path_text(path);
+  if (value.kind != InputValue::Kind::text_list && value.kind != InputValue::Kind::number_list) {
+    sweep.fail(written, "a swept key needs a list of values",
+               "write e.g. \"" + shown + "\" = [\"60 wt%\", \"70 wt%\"]");
   }
-  return value;
+  if (value.list.empty()) sweep.fail(written, "empty list of values", "give at least one value");
+  std::vector<InputValue> values;
+  for (std::size_t i = 0; i < value.list.size(); ++i) {
+    InputValue element;
+    element.where = value.where;
+    if (value.kind == InputValue::Kind::text_list) {
+      element.kind = InputValue::Kind::text;
+      element.text = value.list[i];
+    } else {
+      element.number = value.numbers[i];
+      element.text = value.list[i];
+      element.kind = std::floor(element.number) == element.number &&
+                             value.list[i].find_first_of(".eE") == std::string::npos
+                         ? InputValue::Kind::integer
+                         : InputValue::Kind::real;
+    }
+    values.push_back(std::move(element));
+  }
+  return values;
 }
 
-void flatten(const toml::table& table, KeyPath& prefix, InputTree& out, const std::string& file) {
-  for (const auto& [key, node] : table) {
-    prefix.emplace_back(key.str());
-    if (const auto* sub = node.as_table()) {
-      flatten(*sub, prefix, out, file);
-    } else if (node.is_array_of_tables()) {
-      throw InputError("an array of tables is not allowed here", study::key_path_text(prefix),
-                       "use [" + study::key_path_text(prefix) + "] once",
-                       detail::location(file, node));
-    } else {
-      out[prefix] = to_value(node, file, study::key_path_text(prefix));
-    }
-    prefix.pop_back();
-  }
-}
-
-study::SweepBlock read_sweep_block(const toml::table& table, const std::string& file) {
+// A [sweep] block (or one [[sweep]] element): mode and swept keys. A swept key is written quoted
+// ("cathode.thickness" = [...]) or as nested tables (cathode.thickness = [...]).
+study::SweepBlock read_sweep_block(const InputTree& tree, const core::InputReader& sweep) {
   study::SweepBlock block;
-  block.where = detail::location(file, table);
-  InputTree leaves;
-  KeyPath prefix;
-  for (const auto& [key, node] : table) {
-    if (key.str() == "mode") {
-      const auto* mode = node.as_string();
-      const std::vector<std::string> modes{"grid", "zip"};
-      if (mode == nullptr || (mode->get() != "grid" && mode->get() != "zip")) {
-        throw InputError("unknown sweep mode '" + (mode ? mode->get() : std::string("?")) + "'",
-                         "sweep.mode", core::suggestion_text(mode ? mode->get() : "", modes),
-                         detail::location(file, node));
-      }
-      block.mode =
-          mode->get() == "zip" ? study::SweepBlock::Mode::zip : study::SweepBlock::Mode::grid;
-      continue;
-    }
-    // A quoted dotted key ("cathode.thickness" = [...]) or nested tables (cathode.thickness =
-    // [...]).
-    KeyPath path = study::parse_key_path(key.str(), detail::location(file, key.source()));
-    if (const auto* sub = node.as_table()) {
-      InputTree nested;
-      KeyPath inner;
-      flatten(*sub, inner, nested, file);
-      for (auto& [tail, value] : nested) {
-        KeyPath full = path;
-        full.insert(full.end(), tail.begin(), tail.end());
-        leaves[full] = value;
-      }
-    } else {
-      leaves[path] = to_value(node, file, "sweep." + std::string(key.str()));
-    }
+  block.where = sweep.where();
+  if (const auto mode = sweep.choice({"mode"}, {"grid", "zip"})) {
+    block.mode = *mode == "zip" ? study::SweepBlock::Mode::zip : study::SweepBlock::Mode::grid;
   }
-  std::vector<study::SweepBlock::Axis> axes;
-  for (auto& [path, value] : leaves) {
-    const std::string key = "sweep." + study::key_path_text(path);
-    if (value.kind != InputValue::Kind::text_list && value.kind != InputValue::Kind::number_list) {
-      throw InputError(
-          "a swept key needs a list of values", key,
-          "write e.g. \"" + study::key_path_text(path) + "\" = [\"60 wt%\", \"70 wt%\"]",
-          value.where);
-    }
-    if (value.list.empty()) {
-      throw InputError("empty list of values", key, "give at least one value", value.where);
-    }
+  for (auto it = tree.lower_bound(sweep.prefix());
+       it != tree.end() && study::starts_with(it->first, sweep.prefix()); ++it) {
+    const KeyPath written(it->first.begin() + static_cast<std::ptrdiff_t>(sweep.prefix().size()),
+                          it->first.end());
+    if (written == KeyPath{"mode"}) continue;
+    KeyPath path = study::parse_key_path(written.front(), it->second.where);
+    path.insert(path.end(), written.begin() + 1, written.end());
     study::SweepBlock::Axis axis;
     axis.key = path;
-    axis.where = value.where;
-    // Each value becomes a leaf of its own kind; positions of elements are not kept by the flat
-    // list, so the whole list's position is used (it is on the same line in practice).
-    for (std::size_t i = 0; i < value.list.size(); ++i) {
-      InputValue element;
-      element.where = value.where;
-      if (value.kind == InputValue::Kind::text_list) {
-        element.kind = InputValue::Kind::text;
-        element.text = value.list[i];
-      } else {
-        element.number = value.numbers[i];
-        element.text = value.list[i];
-        element.kind = std::floor(element.number) == element.number &&
-                               value.list[i].find_first_of(".eE") == std::string::npos
-                           ? InputValue::Kind::integer
-                           : InputValue::Kind::real;
-      }
-      axis.values.push_back(std::move(element));
-    }
-    axes.push_back(std::move(axis));
+    axis.where = it->second.where;
+    axis.values = swept_values(sweep, written, path, it->second);
+    block.axes.push_back(std::move(axis));
   }
   // File order, not alphabetical: the first key written is the outer loop of a grid.
-  std::stable_sort(axes.begin(), axes.end(), [](const auto& a, const auto& b) {
+  std::stable_sort(block.axes.begin(), block.axes.end(), [](const auto& a, const auto& b) {
     return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
   });
-  block.axes = std::move(axes);
   if (block.axes.empty()) {
-    throw InputError("a sweep without swept keys", "sweep",
+    throw InputError("a sweep without swept keys", sweep.key_text(),
                      "add e.g. \"separator.material\" = [\"Li6PS5Cl\", \"Li3InCl6\"]", block.where);
   }
   return block;
 }
 
-void apply_inline_material(study::MaterialTable& table, const std::string& name,
-                           const InputTree& keys, const core::SourceLocation& where) {
+// [study]: name, seed, replicates, replicate, description.
+void read_study_section(const core::InputReader& root, study::StudySpec& spec) {
+  const auto section = root.optional_section({"study"});
+  if (!section) return;
+  constexpr std::int64_t max_replicates = 1000;
+  section->refuse_unknown({{"name"}, {"seed"}, {"replicates"}, {"replicate"}, {"description"}});
+  spec.name = section->text({"name"}, "\"cam-fraction\"").value_or("");
+  (void)section->text({"description"}, "\"what the study asks\"");
+  if (const auto seed =
+          section->integer({"seed"}, "42", 0, std::numeric_limits<std::int64_t>::max())) {
+    spec.seed = static_cast<std::uint64_t>(*seed);
+  }
+  spec.replicates = static_cast<std::size_t>(
+      section->integer({"replicates"}, "3", 1, max_replicates).value_or(1));
+  if (const auto replicate = section->integer({"replicate"}, "0", 0, max_replicates - 1)) {
+    if (static_cast<std::size_t>(*replicate) >= spec.replicates) {
+      section->fail(
+          {"replicate"},
+          fmt::format("replicate {} of a study with {} replicate(s)", *replicate, spec.replicates),
+          "give an index from 0 to replicates - 1");
+    }
+    spec.only_replicate = static_cast<std::size_t>(*replicate);
+  }
+}
+
+void apply_inline_material(study::MaterialTable& table, const core::InputReader& keys) {
+  const std::string name = keys.prefix().back();
   study::MaterialData data;
   if (auto it = table.find(name); it != table.end()) {
     data = it->second;
@@ -256,176 +199,118 @@ void apply_inline_material(study::MaterialTable& table, const std::string& name,
     data.name = name;
     data.source = "inline";
   }
-  const std::vector<std::string> valid{"class", "density", "specific_capacity", "average_voltage",
-                                       "cost"};
+  keys.refuse_unknown(
+      {{"class"}, {"density"}, {"specific_capacity"}, {"average_voltage"}, {"cost"}});
   bool has_class = table.count(name) != 0;
-  for (const auto& [path, value] : keys) {
-    const std::string key =
-        "materials." + study::key_path_text(KeyPath{name}) + "." + study::key_path_text(path);
-    if (path.size() != 1 || std::find(valid.begin(), valid.end(), path[0]) == valid.end()) {
-      throw InputError("unknown key '" + study::key_path_text(path) + "'", key,
-                       core::suggestion_text(path.back(), valid), value.where);
-    }
-    auto quantity = [&](core::Dimension dimension, const std::string& example) {
-      try {
-        return core::parse_quantity_as(value.text, dimension, key, example);
-      } catch (const InputError& e) {
-        throw InputError(e.problem(), key, e.fix(), value.where);
-      }
-    };
-    const std::string& k = path[0];
-    if (k == "class") {
-      const auto c = [&] {
-        try {
-          return materials::material_class_from_string(value.text, key);
-        } catch (const InputError& e) {
-          throw InputError(e.problem(), key, e.fix(), value.where);
-        }
-      }();
-      data.role = role_of(c);
-      has_class = true;
-    } else if (k == "density") {
-      data.density = quantity(core::dim::density, "4.8 g/cm^3");
-    } else if (k == "specific_capacity") {
-      data.specific_capacity = quantity(core::dim::specific_capacity, "200 mAh/g");
-      if (!data.theoretical_capacity) data.theoretical_capacity = data.specific_capacity;
-    } else if (k == "average_voltage") {
-      data.average_voltage = quantity(core::dim::voltage, "3.8 V");
-    } else if (k == "cost") {
-      data.cost_per_mass = quantity(core::dim::cost_per_mass, "20 $/kg");
-    }
+  if (const auto text = keys.text({"class"}, "\"solid_electrolyte\"")) {
+    const auto c = keys.located({"class"}, [&] {
+      return materials::material_class_from_string(*text, keys.key_text({"class"}));
+    });
+    data.role = role_of(c);
+    has_class = true;
+  }
+  if (const auto v = keys.quantity({"density"}, core::dim::density, "\"4.8 g/cm^3\"")) {
+    data.density = *v;
+  }
+  if (const auto v =
+          keys.quantity({"specific_capacity"}, core::dim::specific_capacity, "\"200 mAh/g\"")) {
+    data.specific_capacity = *v;
+    if (!data.theoretical_capacity) data.theoretical_capacity = data.specific_capacity;
+  }
+  if (const auto v = keys.quantity({"average_voltage"}, core::dim::voltage, "\"3.8 V\"")) {
+    data.average_voltage = *v;
+  }
+  if (const auto v = keys.quantity({"cost"}, core::dim::cost_per_mass, "\"20 $/kg\"")) {
+    data.cost_per_mass = *v;
   }
   if (!has_class) {
     std::vector<std::string> names;
     for (const auto& [known, d] : table) names.push_back(known);
-    throw InputError(
-        "material '" + name + "' is not in the library", "materials." + name,
-        "to define a new material give class = \"solid_electrolyte\" and its density; " +
-            core::suggestion_text(name, names),
-        where);
+    keys.fail({}, "material '" + name + "' is not in the library",
+              "to define a new material give class = \"solid_electrolyte\" and its density; " +
+                  core::suggestion_text(name, names));
   }
   if (!(data.density > 0.0)) {
-    throw InputError("material '" + name + "' has no density", "materials." + name + ".density",
-                     "add density = \"2.0 g/cm^3\"", where);
+    keys.fail({"density"}, "material '" + name + "' has no density",
+              "add density = \"2.0 g/cm^3\"");
   }
   data.source = data.source.empty() ? "inline" : data.source + " + inline overrides";
   table[name] = data;
 }
 
-}  // namespace
-
-study::StudySpec load_study(const fs::path& file, const LoadStudyOptions& options) {
-  const std::string file_name = file.string();
-  const toml::table root = detail::parse_toml_file(file);
-  study::StudySpec spec;
-  spec.source_file = file_name;
-
-  InputTree tree;
-  KeyPath prefix;
-  // [study]
-  if (const auto* s = root.get("study")) {
-    if (!s->is_table()) {
-      throw InputError("'study' must be a section", "study", "write [study] name = \"...\"",
-                       detail::location(file_name, *s));
-    }
-    for (const auto& [key, node] : *s->as_table()) {
-      const std::vector<std::string> valid{"name", "seed", "replicates", "replicate",
-                                           "description"};
-      const std::string path = "study." + std::string(key.str());
-      constexpr std::int64_t max_replicates = 1000;
-      if (key.str() == "name" && node.is_string()) {
-        spec.name = node.as_string()->get();
-      } else if (key.str() == "seed" && node.is_integer() && node.as_integer()->get() >= 0) {
-        spec.seed = static_cast<std::uint64_t>(node.as_integer()->get());
-      } else if (key.str() == "replicates" && node.is_integer() && node.as_integer()->get() >= 1 &&
-                 node.as_integer()->get() <= max_replicates) {
-        spec.replicates = static_cast<std::size_t>(node.as_integer()->get());
-      } else if (key.str() == "replicate" && node.is_integer() && node.as_integer()->get() >= 0 &&
-                 node.as_integer()->get() < max_replicates) {
-        spec.only_replicate = static_cast<std::size_t>(node.as_integer()->get());
-      } else if (key.str() == "description" && node.is_string()) {
-      } else if (std::find(valid.begin(), valid.end(), key.str()) != valid.end()) {
-        const std::string fix =
-            key.str() == "seed"         ? "give a non-negative integer, e.g. seed = 42"
-            : key.str() == "replicates" ? "give an integer from 1 to 1000, e.g. replicates = 3"
-            : key.str() == "replicate"
-                ? "give the index of one replicate, 0 to replicates - 1, e.g. replicate = 0"
-                : "give a string, e.g. name = \"cam-fraction\"";
-        throw InputError(key.str() == "replicates"  ? "must be an integer from 1 to 1000"
-                         : key.str() == "replicate" ? "must be an integer from 0 to 999"
-                                                    : "wrong type",
-                         path, fix, detail::location(file_name, node));
-      } else {
-        throw InputError("unknown key '" + std::string(key.str()) + "'", path,
-                         core::suggestion_text(key.str(), valid),
-                         detail::location(file_name, key.source()));
-      }
-    }
-  }
-  if (spec.name.empty()) spec.name = file.stem().string();
-  if (spec.only_replicate && *spec.only_replicate >= spec.replicates) {
-    throw InputError(fmt::format("replicate {} of a study with {} replicate(s)",
-                                 *spec.only_replicate, spec.replicates),
-                     "study.replicate", "give an index from 0 to replicates - 1",
-                     detail::location(file_name, *root.at_path("study.replicate").node()));
-  }
-  // [sweep] or [[sweep]]
-  if (const auto* s = root.get("sweep")) {
-    if (const auto* table = s->as_table()) {
-      spec.sweeps.push_back(read_sweep_block(*table, file_name));
-    } else if (const auto* array = s->as_array(); array && array->is_array_of_tables()) {
-      for (const auto& element : *array)
-        spec.sweeps.push_back(read_sweep_block(*element.as_table(), file_name));
-    } else {
-      throw InputError("'sweep' must be a section", "sweep", "write [sweep] or [[sweep]] blocks",
-                       detail::location(file_name, *s));
-    }
-  }
-  // (Walk the parsed table itself: a copy of a toml++ table loses the source positions.)
-  for (const auto& [key, node] : root) {
-    if (key.str() == "study" || key.str() == "sweep") continue;
-    prefix.assign(1, std::string(key.str()));
-    if (const auto* sub = node.as_table()) {
-      flatten(*sub, prefix, tree, file_name);
-    } else {
-      tree[prefix] = to_value(node, file_name, std::string(key.str()));
-    }
-  }
-  prefix.clear();
-
-  // Materials: the library, an optional extra library folder, inline definitions and overrides.
+// [materials]: the library, an optional extra library folder (relative to the study file),
+// inline definitions and overrides.
+std::shared_ptr<study::MaterialTable> read_materials(InputTree& tree, const fs::path& study_dir,
+                                                     const LoadStudyOptions& options) {
   const fs::path library_dir = options.materials_dir.value_or(default_materials_dir());
   auto table = std::make_shared<study::MaterialTable>();
   add_library(*table, load_material_library(library_dir), library_dir.string());
-  if (auto it = tree.find(KeyPath{"materials", "library"}); it != tree.end()) {
-    fs::path extra = it->second.text;
-    if (extra.is_relative()) extra = fs::absolute(file.parent_path() / extra).lexically_normal();
+  const core::InputReader root(tree);
+  const auto section = root.optional_section({"materials"});
+  if (!section) return table;
+  if (const auto folder = section->text({"library"}, "\"my_materials\"")) {
+    fs::path extra = *folder;
+    if (extra.is_relative()) extra = fs::absolute(study_dir / extra).lexically_normal();
     if (!fs::is_directory(extra)) {
-      throw InputError("material folder '" + it->second.text + "' not found", "materials.library",
-                       "give a folder of material files, relative to the study file",
-                       it->second.where);
+      section->fail({"library"}, "material folder '" + *folder + "' not found",
+                    "give a folder of material files, relative to the study file");
     }
     add_library(*table, load_material_library(extra), extra.string());
-    it->second.text = extra.string();  // design files must work from anywhere
   }
-  std::map<std::string, InputTree> inline_materials;
-  for (const auto& [path, value] : tree) {
-    if (path.size() >= 2 && path[0] == "materials" && !(path.size() == 2 && path[1] == "library")) {
-      if (path.size() == 2) {
-        throw InputError("unknown key '" + path[1] + "'", study::key_path_text(path),
-                         "use library = \"folder\" or a [materials.NAME] section", value.where);
+  for (const std::string& name : section->children()) {
+    if (name == "library") continue;
+    if (!section->has_section({name})) {
+      section->fail({name}, "unknown key '" + name + "'",
+                    "use library = \"folder\" or a [materials.NAME] section");
+    }
+    apply_inline_material(*table, section->section({name}));
+  }
+  // Design files must work from anywhere: the extra library is written back absolute.
+  if (auto it = tree.find(KeyPath{"materials", "library"}); it != tree.end()) {
+    fs::path extra = it->second.text;
+    if (extra.is_relative()) it->second.text = fs::absolute(study_dir / extra).lexically_normal();
+  }
+  return table;
+}
+
+}  // namespace
+
+study::StudySpec parse_study(const std::string& text, const std::string& name,
+                             const LoadStudyOptions& options) {
+  InputTree tree = parse_toml_input(text, name);
+  const core::InputReader root(tree);
+  study::StudySpec spec;
+  spec.source_file = name;
+  read_study_section(root, spec);
+  if (spec.name.empty()) spec.name = fs::path(name).stem().string();
+  // [sweep] or [[sweep]]
+  if (root.has({"sweep"})) {
+    if (root.find({"sweep"}) != nullptr) {
+      root.fail({"sweep"}, "'sweep' must be a section", "write [sweep] or [[sweep]] blocks");
+    }
+    const core::InputReader sweep = root.section({"sweep"});
+    const auto first = sweep.children().front();
+    if (core::segment_index(first)) {
+      for (const auto& block : root.elements({"sweep"}, "[[sweep]]")) {
+        spec.sweeps.push_back(read_sweep_block(tree, block));
       }
-      inline_materials[path[1]][KeyPath(path.begin() + 2, path.end())] = value;
+    } else {
+      spec.sweeps.push_back(read_sweep_block(tree, sweep));
     }
   }
-  for (const auto& [name, keys] : inline_materials) {
-    apply_inline_material(*table, name, keys, keys.begin()->second.where);
+  for (auto it = tree.begin(); it != tree.end();) {
+    const std::string& top = it->first.front();
+    it = top == "study" || top == "sweep" ? tree.erase(it) : std::next(it);
   }
-  spec.materials = table;
+  spec.materials = read_materials(tree, fs::path(name).parent_path(), options);
   spec.inputs = std::move(tree);
   // Validate every design now, so `check` catches a bad swept value before anything runs.
   (void)study::expand(spec);
   return spec;
+}
+
+study::StudySpec load_study(const fs::path& file, const LoadStudyOptions& options) {
+  return parse_study(read_input_text(file), file.string(), options);
 }
 
 std::string design_toml(const study::Design& design) {

@@ -8,7 +8,6 @@
 #include "cathodelab/echem/simulate.hpp"
 #include "cathodelab/study/analysis_stage.hpp"
 #include "cathodelab/study/homogenize.hpp"
-#include "whole_path_inputs.hpp"
 
 #include <fmt/format.h>
 
@@ -18,48 +17,6 @@ namespace cathodelab::study {
 namespace {
 
 using core::InputError;
-
-const std::vector<KeyPath>& known_protocol_keys() {
-  static const std::vector<KeyPath> keys = {
-      {"rate_test"},
-      {"rate_test_cutoff"},
-      {"exchange_current_density"},
-      {"lithium_exchange_current_density"},
-      {"initial_state_of_charge"},
-      {"lower_voltage_limit"},
-      {"upper_voltage_limit"},
-  };
-  return keys;
-}
-
-struct RateTest {
-  std::vector<std::string> rates;  // as written ("1C")
-  double cutoff = 2.5;             // [V]
-};
-
-RateTest rate_test(const Design& design) {
-  const detail::SectionReader r(design.cell.protocol_options, "protocol");
-  RateTest t;
-  t.rates = r.text_list({"rate_test"}, "[\"C/10\", \"1C\", \"5C\"]").value_or(t.rates);
-  for (const auto& rate : t.rates) {
-    try {
-      const double value = core::parse_c_rate(rate, "protocol.rate_test");
-      if (!(value > 0.0)) throw InputError("a rate must be positive", "protocol.rate_test");
-    } catch (const InputError& e) {
-      throw e.at(r.find({"rate_test"})->where);
-    }
-  }
-  t.cutoff = r.quantity({"rate_test_cutoff"}, core::dim::voltage, "\"2.5 V\"").value_or(t.cutoff);
-  return t;
-}
-
-echem::Experiment experiment_of(const Design& design) {
-  try {
-    return echem::parse_experiment(design.cell.protocol);
-  } catch (const InputError& e) {
-    throw e.key_path().empty() ? e.under("protocol.experiment") : e;
-  }
-}
 
 /// One line on how a simulation failed: step, time and reason.
 std::string failure_text(const echem::Failure& f) {
@@ -102,23 +59,18 @@ class CellStage final : public Stage {
   [[nodiscard]] std::string_view name() const override { return cell_stage_name; }
 
   [[nodiscard]] bool applies(const Design& design) const override {
-    return !design.cell.protocol.empty() ||
-           design.cell.protocol_options.count(KeyPath{"rate_test"}) != 0;
+    return design.cell.protocol.any();
   }
 
   void validate(const Design& design) const override {
-    detail::SectionReader(design.cell.protocol_options, "protocol")
-        .refuse_unknown(known_protocol_keys());
-    (void)experiment_of(design);
-    (void)rate_test(design);
-    (void)cell_model_options(design);
-    // The material data the cell model needs (OCP, concentration, separator conductivity).
+    // [protocol] was resolved with the design; what is left to check is the material data the cell
+    // model needs (OCP, concentration, separator conductivity).
     (void)homogenization_input(design, design.calculation, std::nullopt);
   }
 
   void run(const Design& design, DesignResult& result) const override {
-    const echem::Experiment experiment = experiment_of(design);
-    const RateTest rates = rate_test(design);
+    const ProtocolSpec& protocol = design.cell.protocol;
+    const echem::Experiment& experiment = protocol.experiment;
     const auto analysis = analysis_payload(result);
     std::optional<EffectiveCathodeProperties> effective;
     if (analysis) effective = analysis->effective_properties();
@@ -141,8 +93,9 @@ class CellStage final : public Stage {
       if (!experiment.steps.empty()) {
         for (const auto& name : experiment_results) result.missing[name] = cell.unsupported_reason;
       }
-      for (const auto& rate : rates.rates)
-        result.missing[rate_result(rate)] = cell.unsupported_reason;
+      for (const auto& rate : protocol.rate_test) {
+        result.missing[rate_result(rate.text)] = cell.unsupported_reason;
+      }
       return;
     }
     if (!cell.blocked_reason.empty()) {
@@ -151,7 +104,7 @@ class CellStage final : public Stage {
       if (!experiment.steps.empty()) {
         for (const auto& name : experiment_results) s[name] = 0.0;
       }
-      for (const auto& rate : rates.rates) s[rate_result(rate)] = 0.0;
+      for (const auto& rate : protocol.rate_test) s[rate_result(rate.text)] = 0.0;
       return;
     }
 
@@ -183,15 +136,12 @@ class CellStage final : public Stage {
       }
     }
 
-    if (!rates.rates.empty()) {
+    if (!protocol.rate_test.empty()) {
       Table summary;
       summary.columns = {"C-rate [h-1]", "Discharge capacity [mA.h.g-1]",
                          "Mean discharge voltage [V]"};
-      for (const auto& rate : rates.rates) {
-        const double c_rate = core::parse_c_rate(rate, "protocol.rate_test");
-        const std::string sentence = fmt::format("Discharge at {} until {} V", rate, rates.cutoff);
-        const echem::CellResult r =
-            echem::simulate(cell.parameters, echem::parse_experiment(sentence));
+      for (const auto& [rate, c_rate, discharge] : protocol.rate_test) {
+        const echem::CellResult r = echem::simulate(cell.parameters, discharge);
         double capacity = 0.0;
         double mean_voltage = 0.0;
         if (!r.failure && !r.steps.empty() && r.steps.front().ended_at_start) {

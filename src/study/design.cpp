@@ -3,6 +3,7 @@
 #include "cathodelab/study/design.hpp"
 
 #include "cathodelab/core/rng.hpp"
+#include "cathodelab/study/microstructure_stage.hpp"
 
 #include <fmt/format.h>
 
@@ -86,6 +87,8 @@ Design make_design(const StudySpec& spec, InputTree inputs, std::size_t index,
   design.swept = std::move(swept);
   design.inputs = std::move(inputs);
   design.materials = spec.materials;
+  // Needs the materials and the seed: the recipe's typed spec, resolved once here.
+  if (design.cell.microstructure) design.generation = generation_spec(design, design.calculation);
   return design;
 }
 

@@ -3,7 +3,6 @@
 #include "cathodelab/study/homogenize.hpp"
 
 #include "cathodelab/core/error.hpp"
-#include "whole_path_inputs.hpp"
 
 #include <fmt/format.h>
 
@@ -239,24 +238,6 @@ HomogenizedCell homogenize(const HomogenizationInput& in) {
   return out;
 }
 
-CellModelOptions cell_model_options(const Design& design) {
-  const detail::SectionReader r(design.cell.protocol_options, "protocol");
-  CellModelOptions o;
-  o.exchange_current_density =
-      r.quantity({"exchange_current_density"}, core::dim::current_density, "\"1 A/m^2\"")
-          .value_or(o.exchange_current_density);
-  o.lithium_exchange_current_density =
-      r.quantity({"lithium_exchange_current_density"}, core::dim::current_density, "\"10 A/m^2\"")
-          .value_or(o.lithium_exchange_current_density);
-  o.initial_state_of_charge =
-      r.number({"initial_state_of_charge"}, "1").value_or(o.initial_state_of_charge);
-  o.lower_voltage_limit = r.quantity({"lower_voltage_limit"}, core::dim::voltage, "\"2.0 V\"")
-                              .value_or(o.lower_voltage_limit);
-  o.upper_voltage_limit = r.quantity({"upper_voltage_limit"}, core::dim::voltage, "\"4.6 V\"")
-                              .value_or(o.upper_voltage_limit);
-  return o;
-}
-
 HomogenizationInput homogenization_input(
     const Design& design, const CalculatorResult& calculation,
     const std::optional<EffectiveCathodeProperties>& effective) {
@@ -370,7 +351,7 @@ HomogenizationInput homogenization_input(
                      "separator.material", "choose a solid electrolyte");
   }
 
-  const CellModelOptions options = cell_model_options(design);
+  const CellModelOptions& options = design.cell.protocol.cell_model;
   in.exchange_current_density = options.exchange_current_density;
   in.lithium_exchange_current_density = options.lithium_exchange_current_density;
   in.initial_state_of_charge = options.initial_state_of_charge;

@@ -3,8 +3,9 @@
 #include "cathodelab/study/microstructure_stage.hpp"
 
 #include "cathodelab/core/error.hpp"
+#include "cathodelab/core/input_reader.hpp"
+#include "cathodelab/core/suggest.hpp"
 #include "cathodelab/microstructure/generate.hpp"
-#include "whole_path_inputs.hpp"
 
 #include <fmt/format.h>
 
@@ -64,25 +65,38 @@ const std::vector<KeyPath>& known_keys() {
   return keys;
 }
 
+ms::GenerationSpec resolve_generation_spec(const Design& design,
+                                           const CalculatorResult& calculation,
+                                           const core::InputReader& r);
+
 }  // namespace
 
 ms::GenerationSpec generation_spec(const Design& design, const CalculatorResult& calculation) {
-  const CellDesign& cell = design.cell;
   const InputTree empty;
-  const InputTree& section = cell.microstructure ? *cell.microstructure : empty;
-  const detail::SectionReader r(section, "microstructure");
+  const InputTree& section = design.cell.microstructure ? *design.cell.microstructure : empty;
+  const core::InputReader r(section, {"microstructure"});
+  // The recipe's own checks (memory, sizes) name keys but not positions: placed at the key.
+  return r.placed([&] { return resolve_generation_spec(design, calculation, r); });
+}
+
+namespace {
+
+ms::GenerationSpec resolve_generation_spec(const Design& design,
+                                           const CalculatorResult& calculation,
+                                           const core::InputReader& r) {
+  const CellDesign& cell = design.cell;
   r.refuse_unknown(known_keys());
   const MaterialTable& table = *design.materials;
   const auto& components = cell.cathode.components;
-  for (const auto& [path, value] : section) {
-    if (path.size() == 3 && path[0] == "components") {
+  if (const auto written = r.optional_section({"components"})) {
+    for (const std::string& name : written->children()) {
       const bool known = std::any_of(components.begin(), components.end(),
-                                     [&](const auto& c) { return c.key == path[1]; });
+                                     [&](const auto& c) { return c.key == name; });
       if (!known) {
         std::vector<std::string> keys;
         for (const auto& c : components) keys.push_back(c.key);
-        throw InputError("no cathode component '" + path[1] + "'", r.key_text(path),
-                         core::suggestion_text(path[1], keys), value.where);
+        written->fail({name}, "no cathode component '" + name + "'",
+                      core::suggestion_text(name, keys));
       }
     }
   }
@@ -111,10 +125,11 @@ ms::GenerationSpec generation_spec(const Design& design, const CalculatorResult&
       d.diameter = diameter;
     }
     if (auto shape = r.text(key("shape"), "\"sphere\"")) {
-      d.shape = ms::parse_phase_shape(*shape, r.key_text(key("shape")));
+      d.shape = r.located(key("shape"),
+                          [&] { return ms::parse_phase_shape(*shape, r.key_text(key("shape"))); });
       if (d.shape == ms::PhaseShape::pore) {
-        throw InputError("a cathode component cannot be drawn as pores", r.key_text(key("shape")),
-                         "use sphere, fibre or matrix; pores come from cathode.porosity");
+        r.fail(key("shape"), "a cathode component cannot be drawn as pores",
+               "use sphere, fibre or matrix; pores come from cathode.porosity");
       }
     } else if (data.role == MaterialRole::conductive_additive && mentions_fibre(data)) {
       d.shape = ms::PhaseShape::fibre;
@@ -123,8 +138,8 @@ ms::GenerationSpec generation_spec(const Design& design, const CalculatorResult&
     }
     if (d.shape == ms::PhaseShape::matrix) {
       if (has_matrix) {
-        throw InputError("two components drawn as matrix", r.key_text(key("shape")),
-                         "only one component may fill the space the particles leave");
+        r.fail(key("shape"), "two components drawn as matrix",
+               "only one component may fill the space the particles leave");
       }
       has_matrix = true;
     }
@@ -155,18 +170,13 @@ ms::GenerationSpec generation_spec(const Design& design, const CalculatorResult&
   spec.domain_x = spec.domain_y = default_domain;
   if (auto domain = r.text_list({"domain"}, "[\"20 um\", \"20 um\"]")) {
     if (domain->empty() || domain->size() > 2) {
-      throw InputError("domain takes one or two in-plane lengths", r.key_text({"domain"}),
-                       "e.g. domain = \"20 um\" or [\"20 um\", \"30 um\"]",
-                       r.find({"domain"})->where);
+      r.fail({"domain"}, "domain takes one or two in-plane lengths",
+             "e.g. domain = \"20 um\" or [\"20 um\", \"30 um\"]");
     }
-    const auto where = r.find({"domain"})->where;
     auto length = [&](const std::string& text) {
-      try {
-        return core::parse_quantity_as(text, core::dim::length, r.key_text({"domain"}),
-                                       "\"20 um\"");
-      } catch (const InputError& e) {
-        throw e.at(where);
-      }
+      return r.located({"domain"}, [&] {
+        return core::parse_quantity_as(text, core::dim::length, r.key_text({"domain"}), "20 um");
+      });
     };
     spec.domain_x = length(domain->front());
     spec.domain_y = length(domain->back());
@@ -174,9 +184,11 @@ ms::GenerationSpec generation_spec(const Design& design, const CalculatorResult&
   spec.thickness = r.quantity({"thickness"}, core::dim::length, "\"30 um\"")
                        .value_or(calculation.cathode_thickness);
 
-  const auto representation = ms::parse_coating_representation(
-      r.text({"coating_representation"}, "\"auto\"").value_or("auto"),
-      r.key_text({"coating_representation"}));
+  const auto representation = r.located({"coating_representation"}, [&] {
+    return ms::parse_coating_representation(
+        r.text({"coating_representation"}, "\"auto\"").value_or("auto"),
+        r.key_text({"coating_representation"}));
+  });
   const double solids = 1.0 - cell.cathode.porosity;
   for (std::size_t i = 0; i < drafts.size(); ++i) {
     const Draft& d = drafts[i];
@@ -219,9 +231,11 @@ ms::GenerationSpec generation_spec(const Design& design, const CalculatorResult&
   // Pores: at active-particle surfaces around a matrix (cold pressing), else what the packing
   // leaves.
   const double porosity = cell.cathode.porosity;
-  const auto placement = ms::parse_pore_placement(
-      r.text({"pore_placement"}, "\"surface\"").value_or(has_matrix ? "surface" : "remainder"),
-      r.key_text({"pore_placement"}));
+  const auto placement = r.located({"pore_placement"}, [&] {
+    return ms::parse_pore_placement(
+        r.text({"pore_placement"}, "\"surface\"").value_or(has_matrix ? "surface" : "remainder"),
+        r.key_text({"pore_placement"}));
+  });
   if (!has_matrix || porosity > 0.0) {
     ms::PhaseSpec pore;
     pore.name = "pore";
@@ -237,6 +251,8 @@ ms::GenerationSpec generation_spec(const Design& design, const CalculatorResult&
   return spec;
 }
 
+}  // namespace
+
 namespace {
 
 class MicrostructureStage final : public Stage {
@@ -247,12 +263,9 @@ class MicrostructureStage final : public Stage {
     return design.cell.microstructure.has_value();
   }
 
-  void validate(const Design& design) const override {
-    (void)generation_spec(design, design.calculation);
-  }
-
   void run(const Design& design, DesignResult& result) const override {
-    const ms::GenerationSpec spec = generation_spec(design, design.calculation);
+    // Resolved when the design was made (make_design), so `check` has already validated it.
+    const ms::GenerationSpec& spec = *design.generation;
     auto generated = ms::generate(spec);
     auto& s = result.scalars;
     const auto& grid = generated.microstructure.grid();

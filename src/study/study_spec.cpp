@@ -4,6 +4,9 @@
 
 #include "cathodelab/core/suggest.hpp"
 #include "cathodelab/core/units.hpp"
+#include "cathodelab/echem/experiment.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -53,162 +56,76 @@ const std::vector<KeyPath>& schema() {
   return keys;
 }
 
-bool segment_matches(const std::string& pattern, const std::string& segment) {
-  return pattern == "*" || pattern == "**" || pattern == segment;
-}
-
-// Whether `path` is a valid leaf. Otherwise throws the did-you-mean error for the first bad
-// segment.
-void check_key(const KeyPath& path, const InputValue& value) {
-  for (std::size_t depth = 0; depth < path.size(); ++depth) {
-    std::vector<std::string> options;
-    bool prefix_ok = false;
-    for (const auto& pattern : schema()) {
-      bool matches = true;
-      for (std::size_t i = 0; i < depth && matches; ++i) {
-        if (i >= pattern.size()) {
-          matches = false;
-        } else if (pattern[i] == "**") {
-          return;  // free-form below here
-        } else {
-          matches = segment_matches(pattern[i], path[i]);
-        }
-      }
-      if (!matches || depth >= pattern.size()) continue;
-      if (pattern[depth] == "**") return;
-      if (segment_matches(pattern[depth], path[depth])) {
-        prefix_ok = true;
-        if (depth + 1 == path.size() && depth + 1 < pattern.size()) {
-          throw InputError("'" + path[depth] + "' is a table, not a value", key_path_text(path),
-                           "write it as a section, e.g. [" + key_path_text(path) + "]",
-                           value.where);
-        }
-        if (depth + 1 == path.size()) return;
-      }
-      if (pattern[depth] != "*" &&
-          std::find(options.begin(), options.end(), pattern[depth]) == options.end()) {
-        options.push_back(pattern[depth]);
-      }
-    }
-    if (!prefix_ok) {
-      throw InputError("unknown key '" + path[depth] + "'", key_path_text(path),
-                       core::suggestion_text(path[depth], options), value.where);
-    }
-  }
-}
-
+// Study rules over the one input reader: positive quantities, fractions in a range, and material
+// names looked up in the study's material table.
 class Reader {
  public:
   Reader(const InputTree& tree, const MaterialTable& materials)
-      : tree_(tree), materials_(materials) {}
+      : in_(tree), materials_(materials) {}
 
-  [[nodiscard]] const InputValue* find(const KeyPath& path) const {
-    auto it = tree_.find(path);
-    return it == tree_.end() ? nullptr : &it->second;
-  }
-
+  [[nodiscard]] const core::InputReader& in() const { return in_; }
+  [[nodiscard]] const InputValue* find(const KeyPath& path) const { return in_.find(path); }
   [[nodiscard]] const InputValue& require(const KeyPath& path, const std::string& example) const {
-    const InputValue* value = find(path);
-    if (value == nullptr) {
-      throw InputError("missing required key", key_path_text(path),
-                       "add it, e.g. " + path.back() + " = " + example, section_location(path));
-    }
-    return *value;
+    return in_.require(path, example);
   }
 
-  // The position of the first value in the same table (a missing key has no position of its own).
-  [[nodiscard]] core::SourceLocation section_location(const KeyPath& path) const {
-    KeyPath parent(path.begin(), path.end() - 1);
-    for (const auto& [key, value] : tree_) {
-      if (starts_with(key, parent)) return value.where;
+  /// A value with its unit that must be positive (or non-negative with `allow_zero`).
+  [[nodiscard]] std::optional<double> positive_quantity(const KeyPath& path,
+                                                        core::Dimension dimension,
+                                                        const std::string& example,
+                                                        bool allow_zero = false) const {
+    const auto v = in_.quantity(path, dimension, "\"" + example + "\"");
+    if (v && (*v < 0.0 || (!allow_zero && *v == 0.0))) {
+      in_.fail(path,
+               "must be " + std::string(allow_zero ? "non-negative" : "positive") + ", got '" +
+                   find(path)->display() + "'",
+               "write e.g. " + path.back() + " = \"" + example + "\"");
     }
-    return tree_.empty() ? core::SourceLocation{} : tree_.begin()->second.where;
+    return v;
+  }
+  [[nodiscard]] double required_positive_quantity(const KeyPath& path, core::Dimension dimension,
+                                                  const std::string& example,
+                                                  bool allow_zero = false) const {
+    (void)require(path, "\"" + example + "\"");
+    return *positive_quantity(path, dimension, example, allow_zero);
   }
 
-  [[nodiscard]] std::string text(const KeyPath& path, const InputValue& value,
-                                 const std::string& example) const {
-    if (value.kind != InputValue::Kind::text) {
-      throw InputError("expected a string, got " + value.display(), key_path_text(path),
-                       "write it in quotes, e.g. " + path.back() + " = " + example, value.where);
-    }
-    return value.text;
-  }
-
-  [[nodiscard]] double quantity(const KeyPath& path, const InputValue& value,
-                                core::Dimension dimension, const std::string& example) const {
-    if (value.kind == InputValue::Kind::boolean || value.kind == InputValue::Kind::text_list) {
-      throw InputError("expected a value with a unit, got " + value.display(), key_path_text(path),
-                       "write e.g. " + path.back() + " = \"" + example + "\"", value.where);
-    }
-    try {
-      const double v = core::parse_quantity_as(value.text, dimension, key_path_text(path), example);
-      if (value.kind != InputValue::Kind::text) {
-        // A number written without quotes and dimensionless target: fine; dimensional refused
-        // above.
-        return v;
-      }
-      return v;
-    } catch (const InputError& error) {
-      if (value.kind != InputValue::Kind::text && dimension != core::dim::dimensionless) {
-        throw InputError("number " + value.text + " without a unit", key_path_text(path),
-                         "write the value with its unit as a string, e.g. " + path.back() +
-                             " = \"" + example + "\"",
-                         value.where);
-      }
-      throw InputError(error.problem(), key_path_text(path), error.fix(), value.where);
-    }
-  }
-
-  [[nodiscard]] double positive_quantity(const KeyPath& path, const InputValue& value,
-                                         core::Dimension dimension, const std::string& example,
-                                         bool allow_zero = false) const {
-    const double v = quantity(path, value, dimension, example);
-    if (!std::isfinite(v) || v < 0.0 || (!allow_zero && v == 0.0)) {
-      throw InputError("must be " + std::string(allow_zero ? "non-negative" : "positive") +
-                           ", got '" + value.display() + "'",
-                       key_path_text(path), "e.g. " + path.back() + " = \"" + example + "\"",
-                       value.where);
+  /// A fraction in [0, upper): a plain number (0.3) or a percentage ("30 %").
+  [[nodiscard]] std::optional<double> fraction(const KeyPath& path, double upper,
+                                               const std::string& example) const {
+    const auto v = in_.number(path, example);
+    if (v && (*v < 0.0 || *v >= upper)) {
+      in_.fail(path,
+               "fraction " + find(path)->display() + " outside [0, " +
+                   (upper == 1.0 ? std::string("1)") : fmt::format("{})", upper)),
+               "write e.g. " + path.back() + " = " + example);
     }
     return v;
   }
 
-  // A fraction in [0, max): a plain number (0.3) or a percentage ("30 %").
-  [[nodiscard]] double fraction(const KeyPath& path, const InputValue& value, double upper,
-                                const std::string& example) const {
-    double v = 0.0;
-    if (value.kind == InputValue::Kind::integer || value.kind == InputValue::Kind::real) {
-      v = value.number;
-    } else {
-      v = quantity(path, value, core::dim::dimensionless, example);
-    }
-    if (!std::isfinite(v) || v < 0.0 || v >= upper) {
-      throw InputError("fraction " + value.display() + " outside [0, " +
-                           (upper == 1.0 ? std::string("1)") : std::to_string(upper) + ")"),
-                       key_path_text(path), "e.g. " + path.back() + " = " + example, value.where);
-    }
-    return v;
+  /// The material named at `path` (a string).
+  [[nodiscard]] const MaterialData& material(const KeyPath& path,
+                                             const std::string& example) const {
+    (void)require(path, example);
+    return named_material(path, *in_.text(path, example));
   }
-
-  [[nodiscard]] const MaterialData& material(const KeyPath& path, const InputValue& value) const {
-    const std::string name = text(path, value, "\"Li6PS5Cl\"");
+  /// The material `name`, named by the key at `path` (which may be implicit).
+  [[nodiscard]] const MaterialData& named_material(const KeyPath& path,
+                                                   const std::string& name) const {
     auto it = materials_.find(name);
     if (it == materials_.end()) {
       std::vector<std::string> names;
       names.reserve(materials_.size());
       for (const auto& [known, data] : materials_) names.push_back(known);
-      try {
-        core::throw_unknown("material", name, names, key_path_text(path));
-      } catch (const InputError& error) {
-        throw InputError(error.problem(), error.key_path(),
-                         error.fix() + "; or define it under [materials." + name + "]",
-                         value.where);
-      }
+      in_.fail(
+          path, "unknown material '" + name + "'",
+          core::suggestion_text(name, names) + "; or define it under [materials." + name + "]");
     }
     return it->second;
   }
 
  private:
-  const InputTree& tree_;
+  core::InputReader in_;
   const MaterialTable& materials_;
 };
 
@@ -224,22 +141,16 @@ ComponentSpec read_component(const Reader& reader, const std::string& key, bool&
     p.insert(p.end(), tail);
     return p;
   };
-  if (const InputValue* material = reader.find(path({"material"}))) {
-    component.material = reader.material(path({"material"}), *material).name;
-  } else {
-    InputValue implicit;
-    implicit.text = key;
-    implicit.where = reader.section_location(path({"fraction"}));
-    component.material = reader.material(path({"material"}), implicit).name;
-  }
+  component.material = reader.find(path({"material"}))
+                           ? reader.material(path({"material"}), "\"NCM811\"").name
+                           : reader.named_material(path({"material"}), key).name;
   const KeyPath fraction_path = path({"fraction"});
   const InputValue& fraction = reader.require(fraction_path, "\"70 wt%\"");
   fraction_where = fraction.where;
   const std::string example = "\"70 wt%\" or \"60 vol%\" or \"balance\"";
   if (fraction.kind != InputValue::Kind::text) {
-    throw InputError(
-        "fraction " + fraction.display() + " without a basis", key_path_text(fraction_path),
-        "write it as a string with wt% or vol%, e.g. fraction = " + example, fraction.where);
+    reader.in().fail(fraction_path, "fraction " + fraction.display() + " without a basis",
+                     "write it as a string with wt% or vol%, e.g. fraction = " + example);
   }
   std::string text = fraction.text;
   text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
@@ -249,30 +160,23 @@ ComponentSpec read_component(const Reader& reader, const std::string& key, bool&
     const bool mass = text.size() > 3 && text.ends_with("wt%");
     const bool volume = text.size() > 4 && text.ends_with("vol%");
     if (!mass && !volume) {
-      throw InputError("fraction '" + fraction.text + "' has no basis",
-                       key_path_text(fraction_path),
-                       "write wt% or vol%, e.g. fraction = " + example, fraction.where);
+      reader.in().fail(fraction_path, "fraction '" + fraction.text + "' has no basis",
+                       "write wt% or vol%, e.g. fraction = " + example);
     }
     component.basis = mass ? FractionBasis::mass : FractionBasis::volume;
-    component.fraction =
-        reader.quantity(fraction_path, fraction, core::dim::dimensionless, "70 wt%");
+    component.fraction = *reader.in().number(fraction_path, "\"70 wt%\"");
     if (component.fraction < 0.0 || component.fraction > 1.0) {
-      throw InputError("fraction '" + fraction.text + "' outside 0-100 %",
-                       key_path_text(fraction_path),
-                       "give a share of the solids between 0 and 100 %", fraction.where);
+      reader.in().fail(fraction_path, "fraction '" + fraction.text + "' outside 0-100 %",
+                       "give a share of the solids between 0 and 100 %");
     }
     fraction_given = true;
   }
-  if (const InputValue* diameter = reader.find(path({"diameter"}))) {
-    component.diameter =
-        reader.positive_quantity(path({"diameter"}), *diameter, core::dim::length, "5 um");
-  }
+  component.diameter = reader.positive_quantity(path({"diameter"}), core::dim::length, "5 um");
   if (const InputValue* coating_material = reader.find(path({"coating", "material"}))) {
     CoatingSpec coating;
-    coating.material = reader.material(path({"coating", "material"}), *coating_material).name;
-    const InputValue& thickness = reader.require(path({"coating", "thickness"}), "\"5 nm\"");
-    coating.thickness = reader.positive_quantity(path({"coating", "thickness"}), thickness,
-                                                 core::dim::length, "5 nm");
+    coating.material = reader.material(path({"coating", "material"}), "\"LiNbO3\"").name;
+    coating.thickness = reader.required_positive_quantity(path({"coating", "thickness"}),
+                                                          core::dim::length, "5 nm");
     if (!component.diameter) {
       throw InputError("a coating needs the particle diameter", key_path_text(path({"diameter"})),
                        "add diameter = \"5 um\" to [cathode.components." + key + "]",
@@ -339,17 +243,11 @@ LayerSpec read_layer(const Reader& reader, const KeyPath& base, const std::strin
     p.push_back(leaf);
     return p;
   };
-  layer.material = reader
-                       .material(path("material"),
-                                 reader.require(path("material"), "\"" + example_material + "\""))
-                       .name;
-  layer.thickness = reader.positive_quantity(
-      path("thickness"), reader.require(path("thickness"), "\"" + example_thickness + "\""),
-      core::dim::length, example_thickness);
+  layer.material = reader.material(path("material"), "\"" + example_material + "\"").name;
+  layer.thickness =
+      reader.required_positive_quantity(path("thickness"), core::dim::length, example_thickness);
   if (with_porosity) {
-    if (const InputValue* porosity = reader.find(path("porosity"))) {
-      layer.porosity = reader.fraction(path("porosity"), *porosity, 1.0, "0.1");
-    }
+    layer.porosity = reader.fraction(path("porosity"), 1.0, "0.1").value_or(layer.porosity);
   }
   return layer;
 }
@@ -364,8 +262,8 @@ const std::vector<std::string>& known_sections() {
 }
 
 CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials) {
-  for (const auto& [path, value] : inputs) check_key(path, value);
   const Reader reader(inputs, materials);
+  reader.in().refuse_unknown(schema());
   CellDesign cell;
 
   // Cathode components, in key order (the map order), so the result does not depend on file order.
@@ -376,7 +274,7 @@ CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials)
   if (keys.empty()) {
     throw InputError("no cathode components", "cathode.components",
                      "add e.g. [cathode.components.NCM811] fraction = \"70 wt%\"",
-                     reader.section_location({"cathode", "porosity"}));
+                     reader.in().where({"cathode"}));
   }
   core::SourceLocation last_fraction;
   for (const auto& key : keys) {
@@ -396,8 +294,8 @@ CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials)
   }
 
   const KeyPath porosity_path{"cathode", "porosity"};
-  cell.cathode.porosity =
-      reader.fraction(porosity_path, reader.require(porosity_path, "0.2"), 1.0, "0.2");
+  (void)reader.require(porosity_path, "0.2");
+  cell.cathode.porosity = *reader.fraction(porosity_path, 1.0, "0.2");
   const InputValue* loading = reader.find({"cathode", "areal_loading"});
   const InputValue* thickness = reader.find({"cathode", "thickness"});
   if ((loading == nullptr) == (thickness == nullptr)) {
@@ -406,25 +304,23 @@ CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials)
                      "cathode.areal_loading",
                      "give exactly one: areal_loading = \"12 mg/cm^2\" (active material) or "
                      "thickness = \"60 um\"",
-                     loading ? loading->where : reader.section_location(porosity_path));
+                     loading ? loading->where : reader.in().where({"cathode"}));
   }
   if (loading) {
-    cell.cathode.areal_loading = reader.positive_quantity({"cathode", "areal_loading"}, *loading,
-                                                          core::dim::areal_mass, "12 mg/cm^2");
+    cell.cathode.areal_loading =
+        reader.positive_quantity({"cathode", "areal_loading"}, core::dim::areal_mass, "12 mg/cm^2");
   } else {
     cell.cathode.thickness =
-        reader.positive_quantity({"cathode", "thickness"}, *thickness, core::dim::length, "60 um");
+        reader.positive_quantity({"cathode", "thickness"}, core::dim::length, "60 um");
   }
-  if (const InputValue* area = reader.find({"cathode", "area"})) {
-    cell.cathode.area =
-        reader.positive_quantity({"cathode", "area"}, *area, core::dim::area, "1 cm^2");
+  if (const auto area = reader.positive_quantity({"cathode", "area"}, core::dim::area, "1 cm^2")) {
+    cell.cathode.area = *area;
   }
 
   cell.separator = read_layer(reader, {"separator"}, "Li6PS5Cl", "30 um", true);
 
   const KeyPath anode_material{"anode", "material"};
-  cell.anode.material =
-      reader.material(anode_material, reader.require(anode_material, "\"Li\"")).name;
+  cell.anode.material = reader.material(anode_material, "\"Li\"").name;
   const InputValue* anode_thickness = reader.find({"anode", "thickness"});
   const InputValue* np_ratio = reader.find({"anode", "np_ratio"});
   if ((anode_thickness == nullptr) == (np_ratio == nullptr)) {
@@ -433,13 +329,13 @@ CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials)
                         : "neither thickness nor np_ratio given",
         "anode.thickness",
         "give exactly one: thickness = \"30 um\" or np_ratio = 2.0 (anode/cathode capacity)",
-        anode_thickness ? anode_thickness->where : reader.section_location(anode_material));
+        anode_thickness ? anode_thickness->where : reader.in().where(anode_material));
   }
   if (anode_thickness) {
-    cell.anode.thickness = reader.positive_quantity({"anode", "thickness"}, *anode_thickness,
-                                                    core::dim::length, "30 um", true);
+    cell.anode.thickness =
+        reader.positive_quantity({"anode", "thickness"}, core::dim::length, "30 um", true);
   } else {
-    cell.anode.np_ratio = reader.fraction({"anode", "np_ratio"}, *np_ratio, 1000.0, "2.0");
+    cell.anode.np_ratio = reader.fraction({"anode", "np_ratio"}, 1000.0, "2.0");
   }
 
   if (reader.find({"current_collectors", "positive", "material"}) ||
@@ -453,35 +349,77 @@ CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials)
         read_layer(reader, {"current_collectors", "negative"}, "Cu", "10 um", false);
   }
 
-  if (const InputValue* pressure = reader.find({"cell", "stack_pressure"})) {
-    cell.conditions.stack_pressure = reader.positive_quantity({"cell", "stack_pressure"}, *pressure,
-                                                              core::dim::pressure, "5 MPa", true);
-  }
-  if (const InputValue* temperature = reader.find({"cell", "temperature"})) {
-    cell.conditions.temperature = reader.positive_quantity({"cell", "temperature"}, *temperature,
-                                                           core::dim::temperature, "25 degC");
-  }
-  if (const InputValue* voltage = reader.find({"cell", "nominal_voltage"})) {
-    cell.conditions.nominal_voltage = reader.positive_quantity(
-        {"cell", "nominal_voltage"}, *voltage, core::dim::voltage, "3.7 V");
-  }
+  cell.conditions.stack_pressure =
+      reader.positive_quantity({"cell", "stack_pressure"}, core::dim::pressure, "5 MPa", true)
+          .value_or(cell.conditions.stack_pressure);
+  cell.conditions.temperature =
+      reader.positive_quantity({"cell", "temperature"}, core::dim::temperature, "25 degC")
+          .value_or(cell.conditions.temperature);
+  cell.conditions.nominal_voltage =
+      reader.positive_quantity({"cell", "nominal_voltage"}, core::dim::voltage, "3.7 V");
 
-  if (const InputValue* experiment = reader.find({"protocol", "experiment"})) {
-    if (experiment->kind == InputValue::Kind::text) {
-      cell.protocol = {experiment->text};
-    } else if (experiment->kind == InputValue::Kind::text_list) {
-      cell.protocol = experiment->list;
-    } else {
-      throw InputError("expected a list of sentences", "protocol.experiment",
-                       "e.g. experiment = [\"Discharge at C/10 until 2.5 V\", \"Rest for 1 hour\"]",
-                       experiment->where);
-    }
+  if (const auto section = reader.in().optional_section({"protocol"})) {
+    cell.protocol = resolve_protocol(*section);
   }
-  cell.protocol_options = subtree(inputs, {"protocol"});
-  cell.protocol_options.erase(KeyPath{"experiment"});
-  InputTree microstructure = subtree(inputs, {"microstructure"});
+  // The [microstructure] section as written, with its full key paths and positions: its typed
+  // spec needs the design calculator's numbers and is resolved with them (generation_spec).
+  InputTree microstructure;
+  for (auto it = inputs.lower_bound({"microstructure"});
+       it != inputs.end() && starts_with(it->first, {"microstructure"}); ++it) {
+    microstructure.insert(*it);
+  }
   if (!microstructure.empty()) cell.microstructure = std::move(microstructure);
   return cell;
+}
+
+ProtocolSpec resolve_protocol(const core::InputReader& section) {
+  section.refuse_unknown({{"experiment"},
+                          {"rate_test"},
+                          {"rate_test_cutoff"},
+                          {"exchange_current_density"},
+                          {"lithium_exchange_current_density"},
+                          {"initial_state_of_charge"},
+                          {"lower_voltage_limit"},
+                          {"upper_voltage_limit"}});
+  ProtocolSpec p;
+  p.sentences =
+      section.text_list({"experiment"}, "[\"Discharge at C/10 until 2.5 V\", \"Rest for 1 hour\"]")
+          .value_or(std::vector<std::string>{});
+  p.experiment = section.located({"experiment"}, [&] {
+    try {
+      return echem::parse_experiment(p.sentences);
+    } catch (const InputError& e) {
+      throw e.key_path().empty() ? e.under(section.key_text({"experiment"})) : e;
+    }
+  });
+  p.rate_test_cutoff = section.quantity({"rate_test_cutoff"}, core::dim::voltage, "\"2.5 V\"")
+                           .value_or(p.rate_test_cutoff);
+  const auto rates = section.text_list({"rate_test"}, "[\"C/10\", \"1C\", \"5C\"]");
+  for (const std::string& rate : rates.value_or(std::vector<std::string>{})) {
+    const double c_rate = section.located(
+        {"rate_test"}, [&] { return core::parse_c_rate(rate, section.key_text({"rate_test"})); });
+    if (!(c_rate > 0.0)) section.fail({"rate_test"}, "a rate must be positive", "e.g. \"1C\"");
+    const std::string sentence =
+        fmt::format("Discharge at {} until {} V", rate, p.rate_test_cutoff);
+    p.rate_test.push_back({rate, c_rate, section.located({"rate_test"}, [&] {
+                             return echem::parse_experiment(sentence);
+                           })});
+  }
+  CellModelOptions& o = p.cell_model;
+  o.exchange_current_density =
+      section.quantity({"exchange_current_density"}, core::dim::current_density, "\"1 A/m^2\"")
+          .value_or(o.exchange_current_density);
+  o.lithium_exchange_current_density = section
+                                           .quantity({"lithium_exchange_current_density"},
+                                                     core::dim::current_density, "\"10 A/m^2\"")
+                                           .value_or(o.lithium_exchange_current_density);
+  o.initial_state_of_charge =
+      section.number({"initial_state_of_charge"}, "1").value_or(o.initial_state_of_charge);
+  o.lower_voltage_limit = section.quantity({"lower_voltage_limit"}, core::dim::voltage, "\"2.0 V\"")
+                              .value_or(o.lower_voltage_limit);
+  o.upper_voltage_limit = section.quantity({"upper_voltage_limit"}, core::dim::voltage, "\"4.6 V\"")
+                              .value_or(o.upper_voltage_limit);
+  return p;
 }
 
 }  // namespace cathodelab::study

@@ -162,28 +162,28 @@ bad_input(build.seed_fraction "key '--seed': seed '4\\.5' is not a whole number 
   build ${_bad}/recipe_ok.toml --seed 4.5 --out ${_out}/build)
 bad_input(build.out_is_a_file "key '--out': output folder '.*not_a_folder' is an existing file"
   build ${_bad}/recipe_ok.toml --out ${_not_a_folder})
-bad_input(build.study_out_of_memory "study_structure_out_of_memory\\.toml: key 'microstructure\\.domain': .*needs [0-9.]+ GB"
+bad_input(build.study_out_of_memory "study_structure_out_of_memory\\.toml:[0-9]+:[0-9]+: key 'microstructure\\.domain': .*needs [0-9.]+ GB"
   build ${_bad}/study_structure_out_of_memory.toml --out ${_out}/build)
 bad_input(build.missing_file "file not found: .*no_such_recipe\\.toml"
   build ${_bad}/no_such_recipe.toml --out ${_out}/build)
 
 # ---- check and run: study files whose microstructure `build` could not draw, and run's flags
 foreach(_case
-    "structure_out_of_memory|: key 'microstructure\\.domain': generating the microstructure needs [0-9.]+ GB of memory"
-    "structure_grid_too_large|: key 'microstructure\\.voxel_size': the grid would have .* voxels \\(limit 1e\\+12\\)"
-    "voxel_size_negative|: key 'microstructure\\.voxel_size': voxel size must be positive"
-    "thickness_below_two_voxels|: key 'microstructure\\.thickness': thickness is less than two voxels"
-    "spread_inf|: key 'microstructure\\.phases\\.NCM811\\.spread': geometric spread inf is outside"
+    "structure_out_of_memory|:[0-9]+:[0-9]+: key 'microstructure\\.domain': generating the microstructure needs [0-9.]+ GB of memory"
+    "structure_grid_too_large|:[0-9]+:[0-9]+: key 'microstructure\\.voxel_size': the grid would have .* voxels \\(limit 1e\\+12\\)"
+    "voxel_size_negative|:[0-9]+:[0-9]+: key 'microstructure\\.voxel_size': voxel size must be positive"
+    "thickness_below_two_voxels|:[0-9]+:[0-9]+: key 'microstructure\\.thickness': thickness is less than two voxels"
+    "spread_inf|:[0-9]+:[0-9]+: key 'microstructure\\.components\\.NCM811\\.spread': must be finite, got inf"
     "microstructure_misspelt_key|:30:13: key 'microstructure\\.voxelsize': unknown key 'voxelsize'; did you mean 'voxel_size'"
     "seed_negative|:4:8: key 'study\\.seed':"
-    "porosity_nan|:7:12: key 'cathode\\.porosity': fraction nan outside")
+    "porosity_nan|:7:12: key 'cathode\\.porosity': must be finite, got nan")
   string(REPLACE "|" ";" _parts "${_case}")
   list(GET _parts 0 _name)
   list(GET _parts 1 _regex)
   bad_input(check.${_name} "study_${_name}\\.toml${_regex}" check ${_bad}/study_${_name}.toml)
 endforeach()
 bad_input(check.missing_file "file not found: .*no_such_study\\.toml" check ${_bad}/no_such_study.toml)
-bad_input(run.structure_out_of_memory "study_structure_out_of_memory\\.toml: key 'microstructure\\.domain': .*needs [0-9.]+ GB"
+bad_input(run.structure_out_of_memory "study_structure_out_of_memory\\.toml:[0-9]+:[0-9]+: key 'microstructure\\.domain': .*needs [0-9.]+ GB"
   run ${_bad}/study_structure_out_of_memory.toml --out ${_out}/run)
 bad_input(run.out_is_a_file "key '--out': output folder '.*not_a_folder' is an existing file"
   run ${_study_ok} --out ${_not_a_folder})

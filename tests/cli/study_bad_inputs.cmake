@@ -2,7 +2,7 @@
 set(_bad ${PROJECT_SOURCE_DIR}/tests/data/bad_inputs)
 set(_expect ${PROJECT_SOURCE_DIR}/tests/cli/expect_input_error.sh)
 foreach(_case
-    "no_unit|no_unit\\.toml:29:13: key 'separator\\.thickness': number 30 without a unit; .*thickness = \"30 um\""
+    "no_unit|no_unit\\.toml:29:13: key 'separator\\.thickness': must be a value with its unit; .*thickness = \"30 um\""
     "unknown_material|unknown_material\\.toml:28:12: key 'separator\\.material': unknown material 'Li6PSCl'; did you mean 'Li6PS5Cl'"
     "fractions_over_one|fractions_over_one\\.toml:[0-9]+:[0-9]+: key 'cathode\\.components': volume fractions sum to 1\\.15.*\\(> 1\\); make the component fractions add up to 100 %"
     "misspelt_key|misspelt_key\\.toml:9:1[01]: key 'cathode\\.porosty': unknown key 'porosty'; did you mean 'porosity'"

@@ -63,10 +63,11 @@ TEST(HomogenizeCapacity, MeasuredUtilizableFractionFromAMicrostructure) {
   InputValue thickness;
   thickness.kind = InputValue::Kind::text;
   thickness.text = "15 um";
-  (*design.cell.microstructure)[{"thickness"}] = thickness;
+  (*design.cell.microstructure)[{"microstructure", "thickness"}] = thickness;
   InputValue domain = thickness;
   domain.text = "12 um";
-  (*design.cell.microstructure)[{"domain"}] = domain;
+  (*design.cell.microstructure)[{"microstructure", "domain"}] = domain;
+  design.generation = generation_spec(design, design.calculation);
   DesignResult result;
   microstructure_stage()->run(design, result);
   analysis_stage()->run(design, result);

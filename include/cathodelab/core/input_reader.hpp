@@ -100,7 +100,20 @@ class InputReader {
     }
   }
 
+  /// Runs `parse` and places an error without a position at the key the error names, when that
+  /// key is in the tree (a recipe check that knows "microstructure.domain" but not the file), or
+  /// at this section otherwise.
+  template <class Parse>
+  auto placed(Parse&& parse) const -> decltype(parse()) {
+    try {
+      return parse();
+    } catch (const InputError& e) {
+      throw e.where().line == 0 ? e.at(position_of_named_key(e.key_path())) : e;
+    }
+  }
+
  private:
+  [[nodiscard]] SourceLocation position_of_named_key(const std::string& key_path) const;
   [[nodiscard]] KeyPath full(const KeyPath& key) const { return joined(prefix_, key); }
   /// The leaf at `key`, nullptr when absent; "is a section" when a section stands there.
   [[nodiscard]] const InputValue* leaf(const KeyPath& key, const std::string& example) const;

@@ -24,6 +24,11 @@ struct LoadStudyOptions {
 [[nodiscard]] study::StudySpec load_study(const std::filesystem::path& file,
                                           const LoadStudyOptions& options = {});
 
+/// The same from the text of a study; `name` is its file name (for messages; relative material
+/// folders are taken from its folder).
+[[nodiscard]] study::StudySpec parse_study(const std::string& text, const std::string& name,
+                                           const LoadStudyOptions& options = {});
+
 /// The resolved design as a study file: the base input with this design's swept values, no
 /// [[sweep]], the library path made absolute and a header comment naming the design.
 [[nodiscard]] std::string design_toml(const study::Design& design);

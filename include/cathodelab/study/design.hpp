@@ -14,11 +14,13 @@
 // noise itself can be seen (mean and spread per result).
 #pragma once
 
+#include "cathodelab/microstructure/generation_spec.hpp"
 #include "cathodelab/study/design_calculator.hpp"
 #include "cathodelab/study/study_spec.hpp"
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +41,9 @@ struct Design {
   InputTree inputs;              ///< the full input with the swept values applied
   CellDesign cell;               ///< validated, SI
   CalculatorResult calculation;  ///< the design calculator's numbers, computed once at expansion
+  /// The microstructure recipe resolved once at expansion (generation_spec), when the design has
+  /// a [microstructure] section.
+  std::optional<microstructure::GenerationSpec> generation;
   std::shared_ptr<const MaterialTable> materials;
 };
 

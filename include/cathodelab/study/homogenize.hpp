@@ -110,19 +110,6 @@ struct HomogenizedCell {
 /// with the key path of the study file where it is known).
 [[nodiscard]] HomogenizedCell homogenize(const HomogenizationInput& input);
 
-/// Options of the cell model read from the design's [protocol] section (documented in
-/// docs/input_reference.md).
-struct CellModelOptions {
-  double exchange_current_density = 1.0;           ///< [A/m^2] cathode, at half lithiation
-  double lithium_exchange_current_density = 10.0;  ///< [A/m^2]
-  double initial_state_of_charge = 1.0;            ///< [-]
-  double lower_voltage_limit = 2.0;                ///< [V]
-  double upper_voltage_limit = 4.6;                ///< [V]
-};
-
-/// Reads CellModelOptions from design.cell.protocol_options (InputError with the key path).
-[[nodiscard]] CellModelOptions cell_model_options(const Design& design);
-
 /// Builds the homogenization input of a design: the calculator's numbers and the library records
 /// of its materials at the design temperature. Throws InputError naming the missing property.
 [[nodiscard]] HomogenizationInput homogenization_input(

@@ -7,7 +7,9 @@
 // swept value is reported by `cathodelab check` before anything runs.
 #pragma once
 
+#include "cathodelab/core/input_reader.hpp"
 #include "cathodelab/core/input_tree.hpp"
+#include "cathodelab/echem/experiment.hpp"
 #include "cathodelab/study/material_data.hpp"
 
 #include <cstdint>
@@ -95,8 +97,36 @@ struct CellConditions {
   std::optional<double> nominal_voltage;  ///< overrides the active material's mean voltage [V]
 };
 
-/// A validated design in SI. The microstructure and protocol sections are kept as raw input
-/// sections (key paths relative to the section) for their own stages to parse and validate.
+/// Options of the cell model from [protocol] (documented in docs/input_reference.md).
+struct CellModelOptions {
+  double exchange_current_density = 1.0;           ///< [A/m^2] cathode, at half lithiation
+  double lithium_exchange_current_density = 10.0;  ///< [A/m^2]
+  double initial_state_of_charge = 1.0;            ///< [-]
+  double lower_voltage_limit = 2.0;                ///< [V]
+  double upper_voltage_limit = 4.6;                ///< [V]
+};
+
+/// One rate of the rate test: as written ("1C"), as a multiple of the 1C current, and its
+/// discharge to the rate-test cut-off as a typed step.
+struct RateSpec {
+  std::string text;
+  double c_rate = 0.0;  ///< [-]
+  echem::Experiment discharge;
+};
+
+/// [protocol], resolved once when the design is made: the experiment parsed into typed steps, the
+/// rate test and the cell-model options in SI. The cell stage reads nothing else.
+struct ProtocolSpec {
+  std::vector<std::string> sentences;  ///< the experiment as written
+  echem::Experiment experiment;        ///< the sentences parsed
+  std::vector<RateSpec> rate_test;     ///< discharges at these rates from the charged state
+  double rate_test_cutoff = 2.5;       ///< [V]
+  CellModelOptions cell_model;
+  /// Whether the design asks for any cell simulation.
+  [[nodiscard]] bool any() const { return !sentences.empty() || !rate_test.empty(); }
+};
+
+/// A validated design in SI.
 struct CellDesign {
   CathodeSpec cathode;
   LayerSpec separator;
@@ -104,17 +134,19 @@ struct CellDesign {
   LayerSpec positive_collector;
   LayerSpec negative_collector;
   CellConditions conditions;
-  std::vector<std::string> protocol;  ///< [protocol] experiment sentences, unparsed
-  /// Hook for the microstructure stage: the [microstructure] section exactly as written (with
-  /// positions), or nothing when the study has none. Parsed and validated by that stage.
+  ProtocolSpec protocol;
+  /// The [microstructure] section as written (full key paths "microstructure.*", with positions),
+  /// or nothing when the study has none. Its typed spec needs the design calculator's numbers:
+  /// study::generation_spec resolves it when the design is made (Design::generation).
   std::optional<InputTree> microstructure;
-  /// The rest of [protocol] beyond `experiment`, for the cell stage.
-  InputTree protocol_options;
 };
 
 /// Validates one input tree against the schema and converts it to SI. Throws InputError with the
 /// key path, the position and the fix.
 [[nodiscard]] CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials);
+
+/// Resolves a [protocol] section (unknown keys refused; the experiment parsed).
+[[nodiscard]] ProtocolSpec resolve_protocol(const core::InputReader& section);
 
 /// Valid top-level sections and keys (for did-you-mean and the documentation test).
 [[nodiscard]] const std::vector<std::string>& known_sections();

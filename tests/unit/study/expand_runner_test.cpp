@@ -111,7 +111,7 @@ TEST(Expand, ErrorsNameKeyAndFix) {
   spec.inputs[{"separator", "thickness"}] = number(30);
   const auto bare = error_of(spec);
   EXPECT_NE(bare.find("key 'separator.thickness'"), std::string::npos) << bare;
-  EXPECT_NE(bare.find("without a unit"), std::string::npos) << bare;
+  EXPECT_NE(bare.find("must be a value with its unit"), std::string::npos) << bare;
   spec = small_spec();
   spec.inputs[{"separator", "material"}] = text("SE3");
   EXPECT_NE(error_of(spec).find("unknown material 'SE3'"), std::string::npos);

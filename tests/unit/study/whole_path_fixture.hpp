@@ -4,6 +4,7 @@
 
 #include "cathodelab/materials/material.hpp"
 #include "cathodelab/study/design.hpp"
+#include "cathodelab/study/microstructure_stage.hpp"
 
 #include <memory>
 #include <string>
@@ -100,6 +101,25 @@ inline InputValue text_value(const std::string& text) {
   return v;
 }
 
+/// The typed [protocol] of an experiment and a rate test, resolved as a study file's would be.
+inline ProtocolSpec protocol_of(const std::vector<std::string>& experiment,
+                                const std::vector<std::string>& rates = {}) {
+  InputTree tree;
+  if (!experiment.empty()) {
+    InputValue v;
+    v.kind = InputValue::Kind::text_list;
+    v.list = experiment;
+    tree[{"protocol", "experiment"}] = v;
+  }
+  if (!rates.empty()) {
+    InputValue v;
+    v.kind = InputValue::Kind::text_list;
+    v.list = rates;
+    tree[{"protocol", "rate_test"}] = v;
+  }
+  return resolve_protocol(core::InputReader(tree, {"protocol"}));
+}
+
 /// NCM811 75 wt% (5 um, optional 10 nm LiNbO3), Li6PS5Cl balance, `additive` 3 wt%, porosity 0.1,
 /// 10 mg/cm^2 NCM811 (about 38 um), 30 um Li6PS5Cl separator, Li metal.
 inline Design test_design(const std::string& additive = "VGCF", bool coated = true,
@@ -127,15 +147,16 @@ inline Design test_design(const std::string& additive = "VGCF", bool coated = tr
   c.positive_collector = LayerSpec{"Al", 12e-6, 0.0};
   c.negative_collector = LayerSpec{"Cu", 8e-6, 0.0};
   c.conditions.temperature = 298.15;
-  c.protocol = {"Discharge at C/10 until 2.5 V"};
+  c.protocol = protocol_of({"Discharge at C/10 until 2.5 V"});
   if (with_microstructure) {
     InputTree m;
-    m[{"domain"}] = text_value("10 um");
-    m[{"voxel_size"}] = text_value("1 um");
-    m[{"thickness"}] = text_value("12 um");
+    m[{"microstructure", "domain"}] = text_value("10 um");
+    m[{"microstructure", "voxel_size"}] = text_value("1 um");
+    m[{"microstructure", "thickness"}] = text_value("12 um");
     c.microstructure = m;
   }
   d.calculation = calculate_design(calculator_input(d.cell, *d.materials));
+  if (with_microstructure) d.generation = generation_spec(d, d.calculation);
   return d;
 }
 

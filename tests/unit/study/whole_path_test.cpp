@@ -64,7 +64,7 @@ TEST(GenerationSpec, DefaultsAreSmallAndFromTheParticleSize) {
 
 TEST(GenerationSpec, MisspeltKeyGetsADidYouMean) {
   Design design = fixture::test_design("VGCF", true, true);
-  (*design.cell.microstructure)[{"voxel_sise"}] = fixture::text_value("1 um");
+  (*design.cell.microstructure)[{"microstructure", "voxel_sise"}] = fixture::text_value("1 um");
   try {
     (void)generation_spec(design, calculate_design(calculator_input(design)));
     FAIL() << "expected InputError";
@@ -76,7 +76,8 @@ TEST(GenerationSpec, MisspeltKeyGetsADidYouMean) {
 
 TEST(GenerationSpec, UnknownComponentIsRefused) {
   Design design = fixture::test_design("VGCF", true, true);
-  (*design.cell.microstructure)[{"components", "NCM81", "spread"}] = fixture::text_value("1.2");
+  (*design.cell.microstructure)[{"microstructure", "components", "NCM81", "spread"}] =
+      fixture::text_value("1.2");
   EXPECT_THROW((void)generation_spec(design, calculate_design(calculator_input(design))),
                core::InputError);
 }
@@ -110,12 +111,7 @@ TEST(WholePath, EveryStageRunsOnATinyStructure) {
 
 TEST(WholePath, WithoutMicrostructureTheCellUsesBruggeman) {
   Design design = fixture::test_design("VGCF", true, false);
-  design.cell.protocol_options[{"rate_test"}] = [] {
-    InputValue v;
-    v.kind = InputValue::Kind::text_list;
-    v.list = {"C/10", "2C"};
-    return v;
-  }();
+  design.cell.protocol = fixture::protocol_of({"Discharge at C/10 until 2.5 V"}, {"C/10", "2C"});
   const DesignResult r = run_design(design, standard_stages());
   ASSERT_EQ(r.status, DesignStatus::ok) << r.reason;
   const std::vector<std::string> stages{"design", "cell"};
@@ -131,11 +127,7 @@ TEST(WholePath, ARateTheCellCannotRunIsMissingWithItsReason) {
   // 1C runs; 200C either crosses the cut-off at once (capacity 0, a result) or cannot be solved
   // (then the design is partial: the result keeps its name, has no value and says why).
   Design design = fixture::test_design("VGCF", true, false);
-  design.cell.protocol.clear();
-  InputValue rates;
-  rates.kind = InputValue::Kind::text_list;
-  rates.list = {"1C", "200C"};
-  design.cell.protocol_options[{"rate_test"}] = rates;
+  design.cell.protocol = fixture::protocol_of({}, {"1C", "200C"});
   const DesignResult r = run_design(design, standard_stages());
   EXPECT_GT(r.scalars.at("Capacity at 1C [mA.h.g-1]"), 100.0);
   const std::string name = "Capacity at 200C [mA.h.g-1]";
@@ -163,21 +155,28 @@ TEST(WholePath, ACvSweepCountsItsDischargeByTheChargePassed) {
   // "Sweep" does not start with a D: the discharge capacity comes from the direction of the charge
   // passed, not from the sentence's first letter.
   Design design = fixture::test_design("VGCF", true, false);
-  design.cell.protocol = {"Sweep from 4.2 V to 3.6 V at 1 mV/s"};
+  design.cell.protocol = fixture::protocol_of({"Sweep from 4.2 V to 3.6 V at 1 mV/s"});
   const DesignResult r = run_design(design, standard_stages());
   ASSERT_EQ(r.status, DesignStatus::ok) << r.reason;
   EXPECT_GT(r.scalars.at("Discharge capacity [mA.h.g-1]"), 10.0);
 }
 
-TEST(WholePath, BadProtocolKeyFailsValidation) {
-  Design design = fixture::test_design("VGCF", true, false);
-  design.cell.protocol_options[{"rate_tset"}] = fixture::text_value("1C");
-  EXPECT_THROW(validate({design}, standard_stages()), core::InputError);
+TEST(WholePath, BadProtocolKeyIsRefusedWhenTheProtocolIsResolved) {
+  InputTree tree;
+  tree[{"protocol", "rate_tset"}] = fixture::text_value("1C");
+  try {
+    (void)resolve_protocol(core::InputReader(tree, {"protocol"}));
+    FAIL() << "expected InputError";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.key_path(), "protocol.rate_tset");
+    EXPECT_NE(e.fix().find("did you mean 'rate_test'"), std::string::npos) << e.fix();
+  }
 }
 
 TEST(WholePath, AStepWhoseCutOffIsCrossedAtTheStartDeliversNothingAndSaysSo) {
   Design design = fixture::test_design("VGCF", true, false);
-  design.cell.protocol = {"Charge at C/10 until 2.0 V"};  // already above: ends at once
+  design.cell.protocol =
+      fixture::protocol_of({"Charge at C/10 until 2.0 V"});  // already above: ends at once
   const DesignResult r = run_design(design, standard_stages());
   ASSERT_EQ(r.status, DesignStatus::ok) << r.reason;
   EXPECT_EQ(r.scalars.at("Discharge capacity [mA.h.g-1]"), 0.0);
