@@ -3,12 +3,16 @@
 
 The quickstart is the whole path: every design must have gone recipe -> microstructure -> networks
 -> homogenization -> cell model, with the cell model fed by the microstructure's numbers (not by
-estimates), and the sweep over the NCM811 share must show the trade-off the example is about:
-the ionic effective conductivity falls as NCM811 crowds out the catholyte, and the 1C capacity
-peaks at an intermediate share."""
+estimates), every C/10 discharge must end at the protocol's voltage cut-off (not on a filled
+particle surface at the end of the stoichiometry window, as it did near 3.5 V while the NCM811 OCP
+table stopped at x = 0.95), and the sweep over the NCM811 share must show what the example is
+about: the ionic effective conductivity falls as NCM811 crowds out the catholyte, the 1C capacity
+is electron-limited at the low share and levels off above it (the ohmic drop of the thin,
+NCM811-rich layers at 1C fits between the end of the OCP plateau and the cut-off)."""
 import csv
 import json
 import os
+import re
 import sys
 
 out = sys.argv[1]
@@ -18,6 +22,7 @@ failures = []
 def check(condition, message):
     if not condition:
         failures.append(message)
+    return condition
 
 
 for path in ["study.json", "designs.csv", "report/index.html"]:
@@ -66,6 +71,18 @@ for r in rows:
     active = [p for p in phases if p["Role"] == "active"]
     check(active and all(p["Target volume fraction"] is not None for p in active),
           f"{r['id']}: microstructure.json has no target volume fraction for the active phase")
+    # The C/10 discharges (the experiment and the C/10 rate test) end at the cut-off the design
+    # asks for: their last recorded voltage is the "until ... V" of design.toml.
+    cutoff = float(re.search(r"until ([0-9.]+) V",
+                             open(os.path.join(d, "design.toml")).read()).group(1))
+    check("Experiment step ends" not in t,
+          f"{r['id']}: a step ended before its cut-off: {t.get('Experiment step ends')}")
+    for name in ["Voltage curve", "Rate test at C/10"]:
+        table = result["tables"].get(name)
+        if check(table is not None, f"{r['id']}: no table '{name}'"):
+            end = table["rows"][-1][table["columns"].index("Voltage [V]")]
+            check(abs(end - cutoff) < 1e-3,
+                  f"{r['id']}: '{name}' ends at {end:.3f} V, not at the {cutoff} V cut-off")
     share = float(r["cathode.components.NCM811.fraction"].split()[0])
     by_share[share] = s
 
@@ -76,9 +93,17 @@ check(all(a > b for a, b in zip(sigma, sigma[1:])),
 check(sigma[0] > 10 * sigma[-1], f"ionic sigma_eff falls by less than 10x: {sigma}")
 fast = [by_share[x]["Capacity at 1C [mA.h.g-1]"] for x in shares]
 peak = max(range(len(fast)), key=lambda i: fast[i])
-check(0 < peak < len(fast) - 1, f"1C capacity peaks at an end of the sweep: {fast}")
-check(fast[peak] > 1.05 * fast[0] and fast[peak] > 1.05 * fast[-1],
-      f"1C capacity has no clear interior peak: {fast}")
+# Electron-limited side: without carbon the sparse NCM811 network of the lowest share costs more
+# than 5 % of the best 1C capacity, and the capacity rises with the share up to the best.
+check(peak > 0 and fast[peak] > 1.05 * fast[0],
+      f"1C capacity is not clearly electron-limited at the lowest share: {fast}")
+check(all(a <= b * 1.001 for a, b in zip(fast[:peak], fast[1:peak + 1])),
+      f"1C capacity does not rise with the share up to its best: {fast}")
+# Above the best share the ionic sigma_eff keeps falling, but at 1C the 30-43 um layers lose less
+# than 1 %: their ohmic drop (below 0.2 V) fits into the steep end of the OCP before the cut-off.
+# (While the discharge ended on the window at x = 0.95, 90 wt% lost 10 % here: an artefact.)
+check(all(f > 0.99 * fast[peak] for f in fast[peak:]),
+      f"1C capacity falls by more than 1 % above its best share: {fast}")
 slow = [by_share[x]["Capacity at C/10 [mA.h.g-1]"] for x in shares]
 check(all(f <= c * 1.001 for f, c in zip(fast, slow)), f"1C above C/10: {fast} vs {slow}")
 
@@ -90,6 +115,7 @@ for title in ["Effective ionic conductivity", "Voltage curve", "Rate capability"
 if failures:
     print("FAIL:\n  " + "\n  ".join(failures))
     sys.exit(1)
-print(f"PASS: {n} designs through the whole path; ionic sigma_eff {sigma[0]:.3g} -> "
-      f"{sigma[-1]:.3g} S/m; 1C capacity peaks at {shares[peak]:g} wt% "
-      f"({fast[peak]:.0f} mA.h/g; ends {fast[0]:.0f}, {fast[-1]:.0f})")
+print(f"PASS: {n} designs through the whole path, C/10 to the cut-off; ionic sigma_eff "
+      f"{sigma[0]:.3g} -> {sigma[-1]:.3g} S/m; 1C capacity {fast[0]:.0f} mA.h/g at "
+      f"{shares[0]:g} wt%, best {fast[peak]:.0f} at {shares[peak]:g} wt%, {fast[-1]:.0f} at "
+      f"{shares[-1]:g} wt%")

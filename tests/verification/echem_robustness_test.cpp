@@ -206,18 +206,30 @@ TEST(EchemRobustness, SolidStateHalfCellSweepsTo4p3VAndBack) {
 TEST(EchemRobustness, LibraryNcm811OcpIsTheSolidStateSetsOcp) {
   // The study path reads the NCM811 OCP from the library table, `cathodelab cell` from the
   // parameter set's formula: the table's nodes must be the formula's values (4 decimals written),
-  // and the monotone cubic between them within 5 mV of it, so that both paths see one OCP.
+  // and the monotone cubic between them within 5 mV of it, so that both paths see one OCP. The
+  // table reaches x = 1 like the set's window, with nodes 0.0025-0.01 apart on the steep end
+  // (-1.5 V exp(100 (x - 1)) falls 1 V between x = 0.99 and 1), so that a discharge on either
+  // path ends at the same 2.5 V cut-off.
   const auto set =
       io::read_cell_parameters(source_dir / "data" / "parameters" / "NCM811_Li6PS5Cl_Li.toml");
   const materials::Material ncm =
       io::load_material_file(source_dir / "data" / "materials" / "cathode_active" / "NCM811.toml");
   const auto& formula = set.positive.material.open_circuit_potential;
-  for (int i = 0; i <= 14; ++i) {
-    const double x = std::min(0.25 + 0.05 * i, 0.95);
+  EXPECT_DOUBLE_EQ(ncm.open_circuit_potential->model.x_max(),
+                   set.positive.material.max_stoichiometry);
+  // One c_max and one density: a stoichiometry then means the same charge per gram on both paths.
+  EXPECT_DOUBLE_EQ(ncm.value("max_concentration"), set.positive.material.max_concentration);
+  EXPECT_NEAR(ncm.value("density"), set.positive.material.density, 1e-9);
+  std::vector<double> nodes;
+  for (int i = 0; i <= 14; ++i) nodes.push_back(std::min(0.25 + 0.05 * i, 0.95));
+  for (const double x : {0.96, 0.97, 0.975, 0.98, 0.985, 0.99, 0.9925, 0.995, 0.9975, 1.0}) {
+    nodes.push_back(x);
+  }
+  for (const double x : nodes) {
     EXPECT_NEAR(ncm.value("open_circuit_potential", {.stoichiometry = x}), formula(x), 6e-5) << x;
   }
-  for (int i = 0; i <= 56; ++i) {
-    const double x = std::min(0.25 + 0.0125 * i, 0.95);
+  for (int i = 0; i <= 3000; ++i) {
+    const double x = std::min(0.25 + 0.00025 * i, 1.0);
     EXPECT_NEAR(ncm.value("open_circuit_potential", {.stoichiometry = x}), formula(x), 5e-3) << x;
   }
 }
