@@ -1,7 +1,7 @@
 // A material record and a microstructure recipe are read through the one core::InputReader, so the
 // same mistake reads the same in both: an unknown key, a length or density written without its
-// unit, and a non-finite number each give the identical problem text, at the file:line:column of
-// the offending value, under the key path of that value.
+// unit, a non-finite number and a value written where a section belongs each give the identical
+// problem text, at the file:line:column of the offending value, under the key path of that value.
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/io/generation_spec_loader.hpp"
 #include "cathodelab/io/material_library.hpp"
@@ -167,6 +167,20 @@ TEST_F(SameMistake, NonFiniteNumber) {
   EXPECT_EQ(r.problem(), m.problem());
   expect_at(m, material, "nan", "poisson_ratio.value");
   expect_at(r, recipe, "nan", "microstructure.phases.NCM811.volume_fraction");
+}
+
+TEST_F(SameMistake, ValueWrittenWhereASectionBelongs) {
+  // A material property and the recipe's packing options are sections of their own.
+  const std::string material =
+      edited(material_text, "[density]\nvalue = \"4.75 g/cm^3\"",
+             "density = \"4.75 g/cm^3\"\n[molar_mass]\nvalue = \"97 g/mol\"");
+  const std::string recipe = edited(recipe_text, "domain =", "packing = \"400\"\ndomain =");
+  const auto m = material_error(material);
+  const auto r = recipe_error(recipe);
+  EXPECT_EQ(m.problem(), "'density' is a section, not a value");
+  EXPECT_EQ(r.problem(), "'packing' is a section, not a value");
+  expect_at(m, material, "\"4.75 g/cm^3\"", "density");
+  expect_at(r, recipe, "\"400\"", "microstructure.packing");
 }
 
 }  // namespace
