@@ -1,12 +1,16 @@
-// Material data files (TOML) -> materials::Material, and Material -> JSON.
+// Material data files (data/materials/<class>/<name>.toml) -> materials::Material, and Material ->
+// JSON. Each file becomes a core::InputTree (io::read_input_file) and is read through
+// core::InputReader, so its errors read like those of every other input; the rules of one property
+// record (value, function or x/values table with unit; activation_energy; reference_temperature;
+// cost) are the free functions below. Schema: docs/materials.md.
 #include "cathodelab/io/material_library.hpp"
 
 #include "cathodelab/core/error.hpp"
-#include "cathodelab/core/suggest.hpp"
+#include "cathodelab/core/input_reader.hpp"
 #include "cathodelab/core/units.hpp"
+#include "cathodelab/io/input_file.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -20,6 +24,9 @@ namespace cathodelab::io {
 namespace {
 
 namespace fs = std::filesystem;
+using core::InputReader;
+using core::InputValue;
+using core::KeyPath;
 using materials::Material;
 using materials::Property;
 using materials::PropertyModel;
@@ -40,306 +47,215 @@ const std::vector<std::string> kPropertyKeys = {"value",
                                                 "note"};
 const std::vector<std::string> kCostKeys = {"value", "source", "estimate", "note"};
 
-class FileReader {
- public:
-  explicit FileReader(fs::path file) : file_(std::move(file)) {}
-
-  core::SourceLocation where(const toml::source_region& region) const {
-    return {file_.string(), static_cast<int>(region.begin.line),
-            static_cast<int>(region.begin.column)};
+/// Every key a material file may hold, as patterns for InputReader::refuse_unknown.
+std::vector<KeyPath> known_keys() {
+  std::vector<KeyPath> known;
+  for (const auto& key : kTopKeys) known.push_back({key});
+  for (const auto& descriptor : materials::property_descriptors()) {
+    for (const auto& field : kPropertyKeys) known.push_back({std::string(descriptor.key), field});
   }
+  for (const auto& field : kCostKeys) known.push_back({"cost", field});
+  return known;
+}
 
-  [[noreturn]] void fail(const toml::source_region& region, std::string problem,
-                         std::string key_path, std::string fix) const {
-    throw core::InputError(std::move(problem), std::move(key_path), std::move(fix), where(region));
+std::string required_text(const InputReader& r, const KeyPath& key, const std::string& example) {
+  (void)r.require(key, example);
+  return *r.text(key, example);
+}
+
+/// A value with any unit (a price, an activation energy in eV or kJ/mol), parsed but not yet
+/// checked against a dimension; parser errors are placed at `key`.
+core::Quantity any_quantity(const InputReader& r, const KeyPath& key, const std::string& example) {
+  const InputValue& value = r.require(key, example);
+  if (value.kind != InputValue::Kind::text) {
+    r.fail(key, "must be a value with its unit", "write e.g. " + key.back() + " = " + example);
   }
-
-  // Runs `parse` and places any InputError it raises at `region`.
-  template <typename F>
-  auto located(const toml::source_region& region, F&& parse) const {
-    try {
-      return parse();
-    } catch (const core::InputError& error) {
-      if (!error.where().file.empty()) throw;
-      throw error.at(where(region));
-    }
+  try {
+    return core::parse_quantity(value.text);
+  } catch (const core::InputError& error) {
+    throw r.error(key, error.problem(), error.fix());
   }
+}
 
-  void check_keys(const toml::table& table, const std::vector<std::string>& allowed,
-                  const std::string& parent, const std::string& what) const {
-    for (auto&& [key, node] : table) {
-      const std::string name(key.str());
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        const std::string path = parent.empty() ? name : parent + "." + name;
-        fail(key.source(), "unknown " + what + " '" + name + "'", path,
-             core::suggestion_text(name, allowed, 30));
-      }
-    }
-  }
+/// "\"1 g/cm^3\"" for a dimensional property, "1" for a dimensionless one.
+std::string value_example(const materials::PropertyDescriptor& descriptor) {
+  if (descriptor.dimension == core::dim::dimensionless) return "1";
+  return fmt::format("\"1 {}\"", descriptor.display_unit);
+}
 
-  std::string string_at(const toml::table& table, std::string_view key, const std::string& path,
-                        bool required) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) {
-      if (required) {
-        fail(table.source(), "missing key '" + std::string(key) + "'", path,
-             "add " + std::string(key) + " = \"...\"");
-      }
-      return {};
-    }
-    if (!node->is_string()) {
-      fail(node->source(), "must be a string", path, "write it in double quotes");
-    }
-    return std::string(*node->value<std::string>());
-  }
-
-  bool bool_at(const toml::table& table, std::string_view key, const std::string& path) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) return false;
-    if (!node->is_boolean())
-      fail(node->source(), "must be true or false", path, "write true or false");
-    return *node->value<bool>();
-  }
-
-  // A value with units: a string, or (dimensionless quantities only) a plain number.
-  double quantity(const toml::node& node, core::Dimension dimension, const std::string& path,
-                  std::string_view example) const {
-    std::string text;
-    if (node.is_string()) {
-      text = *node.value<std::string>();
-    } else if (node.is_number()) {
-      text = fmt::format("{}", *node.value<double>());
-    } else {
-      fail(node.source(), "must be a string with a unit", path,
-           "write it like \"" + std::string(example) + "\"");
-    }
-    return located(node.source(),
-                   [&] { return core::parse_quantity_as(text, dimension, path, example); });
-  }
-
-  double activation_energy(const toml::node& node, const std::string& path) const {
-    if (!node.is_string()) {
-      fail(node.source(), "must be a string with a unit", path,
-           "write it like \"0.35 eV\" or \"30 kJ/mol\"");
-    }
-    const auto text = *node.value<std::string>();
-    const core::Quantity q = located(node.source(), [&] { return core::parse_quantity(text); });
-    if (q.dimension == core::dim::molar_energy) return q.value;
-    if (q.dimension == core::dim::energy) return q.value * materials::avogadro;  // per ion
-    fail(node.source(), "'" + text + "' is not an activation energy", path,
-         "write it like \"0.35 eV\" (per ion) or \"30 kJ/mol\"");
-  }
-
-  std::vector<double> numbers(const toml::node& node, const std::string& path) const {
-    const toml::array* array = node.as_array();
-    if (array == nullptr)
-      fail(node.source(), "must be an array of numbers", path, "write x = [0.2, 0.5, 1.0]");
-    std::vector<double> result;
-    for (const auto& item : *array) {
-      if (!item.is_number()) fail(item.source(), "must be a number", path, "write plain numbers");
-      result.push_back(*item.value<double>());
-    }
-    return result;
-  }
-
-  Property property(const toml::table& table,
-                    const materials::PropertyDescriptor& descriptor) const {
-    const std::string key(descriptor.key);
-    check_keys(table, kPropertyKeys, key, "property field");
-    const std::string example =
-        fmt::format("1 {}", descriptor.display_unit == "1" ? "" : descriptor.display_unit);
-    const toml::node* value = table.get("value");
-    const toml::node* function = table.get("function");
-    const toml::node* x = table.get("x");
-    const toml::node* values = table.get("values");
-    const int forms =
-        (value != nullptr) + (function != nullptr) + (x != nullptr || values != nullptr);
-    if (forms != 1) {
-      fail(table.source(),
-           forms == 0 ? "no value given" : "more than one of value, function, table", key,
-           "give exactly one of value = \"" + example +
-               "\", function = \"name\", or a table (x = [...], values = [...])");
-    }
-    Property property;
-    if (value != nullptr) {
-      property.model =
-          PropertyModel::constant(quantity(*value, descriptor.dimension, key + ".value", example));
-    } else if (function != nullptr) {
-      if (!function->is_string())
-        fail(function->source(), "must be a string", key + ".function", "write the name in quotes");
-      property.model = located(function->source(), [&] {
-        return PropertyModel::function(*function->value<std::string>(), key + ".function");
-      });
-    } else {
-      property.model = table_model(table, descriptor, x, values, example);
-    }
-    if (const toml::node* ea = table.get("activation_energy")) {
-      double reference = materials::room_temperature;
-      if (const toml::node* t = table.get("reference_temperature")) {
-        reference = quantity(*t, core::dim::temperature, key + ".reference_temperature", "25 degC");
-      }
-      const double energy = activation_energy(*ea, key + ".activation_energy");
-      if (!(energy >= 0.0)) {
-        fail(ea->source(), "activation energy must not be negative", key + ".activation_energy",
-             "give the barrier as a positive number");
-      }
-      property.model = property.model.with_activation_energy(energy, reference);
-    } else if (const toml::node* t = table.get("reference_temperature")) {
-      fail(t->source(), "reference_temperature without activation_energy",
-           key + ".reference_temperature", "add activation_energy = \"0.35 eV\" or remove it");
-    }
-    property.source = string_at(table, "source", key + ".source", true);
-    property.estimate = bool_at(table, "estimate", key + ".estimate");
-    property.note = string_at(table, "note", key + ".note", false);
-    return property;
-  }
-
-  PropertyModel table_model(const toml::table& table,
-                            const materials::PropertyDescriptor& descriptor, const toml::node* x,
-                            const toml::node* values, const std::string& example) const {
-    const std::string key(descriptor.key);
-    if (x == nullptr || values == nullptr) {
-      fail(table.source(), "a table needs both x and values", key,
-           "write x = [0.2, 0.5, 1.0] and values = [\"" + example + "\", ...]");
-    }
-    materials::Table data;
-    data.x = numbers(*x, key + ".x");
-    const toml::array* array = values->as_array();
-    if (array == nullptr)
-      fail(values->source(), "must be an array", key + ".values", "write values = [...]");
-    double scale = 1.0;
-    const toml::node* unit = table.get("unit");
-    if (unit != nullptr) {
-      if (!unit->is_string())
-        fail(unit->source(), "must be a string", key + ".unit", "write unit = \"V\"");
-      scale = located(unit->source(), [&] {
-        return core::parse_quantity_as("1 " + *unit->value<std::string>(), descriptor.dimension,
-                                       key + ".unit", descriptor.display_unit);
-      });
-    }
-    for (const auto& item : *array) {
-      if (unit != nullptr) {
-        if (!item.is_number())
-          fail(item.source(), "must be a number (the unit is given by 'unit')", key + ".values",
-               "write plain numbers");
-        data.y.push_back(*item.value<double>() * scale);
-      } else {
-        data.y.push_back(quantity(item, descriptor.dimension, key + ".values", example));
-      }
-    }
-    const std::string variable = string_at(table, "variable", key + ".variable", false);
-    if (variable == "state_of_charge") {
-      data.variable = materials::TableVariable::state_of_charge;
-    } else if (!variable.empty() && variable != "stoichiometry") {
-      fail(table.get("variable")->source(), "unknown table variable '" + variable + "'",
-           key + ".variable",
-           core::suggestion_text(variable,
-                                 std::vector<std::string>{"stoichiometry", "state_of_charge"}));
-    }
-    const std::string interpolation =
-        string_at(table, "interpolation", key + ".interpolation", false);
-    if (interpolation == "linear") {
-      data.interpolation = materials::Interpolation::linear;
-    } else if (!interpolation.empty() && interpolation != "monotone_cubic") {
-      fail(table.get("interpolation")->source(), "unknown interpolation '" + interpolation + "'",
-           key + ".interpolation",
-           core::suggestion_text(interpolation,
-                                 std::vector<std::string>{"monotone_cubic", "linear"}));
-    }
-    data.log10 = bool_at(table, "log10", key + ".log10");
-    return located(x->source(), [&] { return PropertyModel::table(std::move(data), key); });
-  }
-
-  materials::Cost cost(const toml::table& table) const {
-    check_keys(table, kCostKeys, "cost", "cost field");
-    const toml::node* value = table.get("value");
-    if (value == nullptr || !value->is_string()) {
-      fail(value ? value->source() : table.source(), "cost needs value = \"<price> $/kg\"",
-           "cost.value", "write value = \"20 $/kg\", \"40 $/L\" or \"10 $/m^2\" as published");
-    }
-    const std::string text = *value->value<std::string>();
-    const core::Quantity q = located(value->source(), [&] {
-      try {
-        return core::parse_quantity(text);
-      } catch (const core::InputError& error) {
-        throw core::InputError(error.problem(), "cost.value", error.fix());
-      }
+/// The y values of a table: plain numbers scaled by `unit`, values with their own unit, or plain
+/// numbers for a dimensionless property.
+std::vector<double> table_values(const InputReader& p,
+                                 const materials::PropertyDescriptor& descriptor) {
+  const KeyPath key{"values"};
+  const std::string example = "[" + value_example(descriptor) + ", ...]";
+  const InputValue& written = p.require(key, example);
+  if (const auto unit = p.text({"unit"}, "\"V\"")) {
+    const double scale = p.located({"unit"}, [&] {
+      return core::parse_quantity_as("1 " + *unit, descriptor.dimension, p.key_text({"unit"}),
+                                     descriptor.display_unit);
     });
-    materials::Cost result;
-    result.value = q.value;
-    if (q.dimension == core::dim::cost_per_mass) {
-      result.basis = materials::CostBasis::per_mass;
-    } else if (q.dimension == core::dim::cost_per_volume) {
-      result.basis = materials::CostBasis::per_volume;
-    } else if (q.dimension == core::dim::cost_per_area) {
-      result.basis = materials::CostBasis::per_area;
-    } else {
-      fail(value->source(), "'" + text + "' is not a price per kg, per volume or per area",
-           "cost.value", "write it like \"20 $/kg\", \"43.7 $/L\" or \"1.38 $/m^2\"");
-    }
-    result.source = string_at(table, "source", "cost.source", true);
-    result.estimate = bool_at(table, "estimate", "cost.estimate");
-    result.note = string_at(table, "note", "cost.note", false);
-    return result;
+    std::vector<double> values = *p.number_list(key, "[4.2, 3.9, 3.6]");
+    for (double& v : values) v *= scale;
+    return values;
   }
-
-  Material material(const toml::table& root) const {
-    std::vector<std::string> allowed = kTopKeys;
-    for (const auto& descriptor : materials::property_descriptors())
-      allowed.emplace_back(descriptor.key);
-    allowed.emplace_back("cost");
-    check_keys(root, allowed, "", "key");
-
-    Material result;
-    result.name = string_at(root, "name", "name", true);
-    const std::string class_name = string_at(root, "class", "class", true);
-    result.material_class = located(root.get("class")->source(), [&] {
-      return materials::material_class_from_string(class_name, "class");
-    });
-    result.formula = string_at(root, "formula", "formula", false);
-    result.description = string_at(root, "description", "description", false);
-    if (const toml::node* aliases = root.get("aliases")) {
-      const toml::array* array = aliases->as_array();
-      if (array == nullptr)
-        fail(aliases->source(), "must be an array of strings", "aliases",
-             "write aliases = [\"NMC811\"]");
-      for (const auto& item : *array) {
-        if (!item.is_string())
-          fail(item.source(), "must be a string", "aliases", "write aliases = [\"NMC811\"]");
-        result.aliases.emplace_back(*item.value<std::string>());
-      }
-    }
-    for (const auto& descriptor : materials::property_descriptors()) {
-      const toml::node* node = root.get(descriptor.key);
-      if (node == nullptr) continue;
-      const toml::table* table = node->as_table();
-      if (table == nullptr) {
-        fail(node->source(), "must be a table", std::string(descriptor.key),
-             fmt::format("write {} = {{ value = \"1 {}\", source = \"doi:...\" }}", descriptor.key,
-                         descriptor.display_unit));
-      }
-      result.*descriptor.member = property(*table, descriptor);
-    }
-    if (const toml::node* node = root.get("cost")) {
-      if (!node->is_table())
-        fail(node->source(), "must be a table", "cost",
-             "write cost = { value = \"20 $/kg\", source = \"...\" }");
-      result.cost = cost(*node->as_table());
-    }
-    // Validation errors name a property key: place them at that key.
-    try {
-      materials::validate(result);
-    } catch (const core::InputError& error) {
-      const std::string top = error.key_path().substr(0, error.key_path().find('.'));
-      const toml::node* node = top.empty() ? nullptr : root.get(top);
-      throw error.at(where(node != nullptr ? node->source() : root.source()));
-    }
-    return result;
+  if (written.kind == InputValue::Kind::number_list &&
+      descriptor.dimension == core::dim::dimensionless) {
+    return *p.number_list(key, example);
   }
+  if (written.kind != InputValue::Kind::text_list) {
+    p.fail(key, "list entries must be values with their unit",
+           fmt::format("write e.g. values = {}, or give the unit once: unit = \"{}\"", example,
+                       descriptor.display_unit));
+  }
+  std::vector<double> values;
+  values.reserve(written.list.size());
+  for (const auto& entry : written.list) {
+    values.push_back(p.located(key, [&] {
+      return core::parse_quantity_as(entry, descriptor.dimension, p.key_text(key),
+                                     fmt::format("1 {}", descriptor.display_unit));
+    }));
+  }
+  return values;
+}
 
- private:
-  fs::path file_;
-};
+PropertyModel table_model(const InputReader& p, const materials::PropertyDescriptor& descriptor) {
+  materials::Table data;
+  (void)p.require({"x"}, "[0.2, 0.5, 1.0]");
+  data.x = *p.number_list({"x"}, "[0.2, 0.5, 1.0]");
+  data.y = table_values(p, descriptor);
+  if (p.choice({"variable"}, {"stoichiometry", "state_of_charge"}) == "state_of_charge") {
+    data.variable = materials::TableVariable::state_of_charge;
+  }
+  if (p.choice({"interpolation"}, {"monotone_cubic", "linear"}) == "linear") {
+    data.interpolation = materials::Interpolation::linear;
+  }
+  data.log10 = p.boolean({"log10"}, "true").value_or(false);
+  return p.located({"x"}, [&] { return PropertyModel::table(std::move(data), p.key_text()); });
+}
+
+/// The value, function or table of a property: exactly one of them.
+PropertyModel property_model(const InputReader& p,
+                             const materials::PropertyDescriptor& descriptor) {
+  const std::string example = value_example(descriptor);
+  const bool value = p.has({"value"});
+  const bool function = p.has({"function"});
+  const bool table = p.has({"x"}) || p.has({"values"});
+  const int forms = int{value} + int{function} + int{table};
+  if (forms != 1) {
+    p.fail({}, forms == 0 ? "no value given" : "more than one of value, function, table",
+           "give exactly one of value = " + example +
+               ", function = \"name\", or a table (x = [...], values = [...])");
+  }
+  if (value) return PropertyModel::constant(*p.quantity({"value"}, descriptor.dimension, example));
+  if (function) {
+    const std::string name = *p.text({"function"}, "\"chen2020_nmc811_ocp\"");
+    return p.located({"function"},
+                     [&] { return PropertyModel::function(name, p.key_text({"function"})); });
+  }
+  return table_model(p, descriptor);
+}
+
+/// An activation energy per ion ("0.35 eV") or per mole ("30 kJ/mol"), in J/mol.
+double activation_energy(const InputReader& p) {
+  const KeyPath key{"activation_energy"};
+  const core::Quantity q = any_quantity(p, key, "\"0.35 eV\"");
+  double energy = 0.0;
+  if (q.dimension == core::dim::molar_energy) {
+    energy = q.value;
+  } else if (q.dimension == core::dim::energy) {
+    energy = q.value * materials::avogadro;
+  } else {
+    p.fail(key, "'" + p.find(key)->text + "' is not an activation energy",
+           "write it like \"0.35 eV\" (per ion) or \"30 kJ/mol\"");
+  }
+  if (!(energy >= 0.0)) {
+    p.fail(key, "activation energy must not be negative", "give the barrier as a positive number");
+  }
+  return energy;
+}
+
+/// A property's temperature dependence: activation_energy, optionally at reference_temperature.
+PropertyModel with_temperature(const InputReader& p, PropertyModel model) {
+  if (!p.has({"activation_energy"})) {
+    if (p.has({"reference_temperature"})) {
+      p.fail({"reference_temperature"}, "reference_temperature without activation_energy",
+             "add activation_energy = \"0.35 eV\" or remove it");
+    }
+    return model;
+  }
+  const double reference =
+      p.quantity({"reference_temperature"}, core::dim::temperature, "\"25 degC\"")
+          .value_or(materials::room_temperature);
+  return model.with_activation_energy(activation_energy(p), reference);
+}
+
+Property read_property(const InputReader& p, const materials::PropertyDescriptor& descriptor) {
+  Property property;
+  property.model = with_temperature(p, property_model(p, descriptor));
+  property.source = required_text(p, {"source"}, "\"doi:10....\"");
+  property.estimate = p.boolean({"estimate"}, "true").value_or(false);
+  property.note = p.text({"note"}, "\"why it is an estimate\"").value_or("");
+  return property;
+}
+
+materials::Cost read_cost(const InputReader& c) {
+  const KeyPath key{"value"};
+  const core::Quantity q = any_quantity(c, key, "\"20 $/kg\"");
+  materials::Cost cost;
+  cost.value = q.value;
+  if (q.dimension == core::dim::cost_per_mass) {
+    cost.basis = materials::CostBasis::per_mass;
+  } else if (q.dimension == core::dim::cost_per_volume) {
+    cost.basis = materials::CostBasis::per_volume;
+  } else if (q.dimension == core::dim::cost_per_area) {
+    cost.basis = materials::CostBasis::per_area;
+  } else {
+    c.fail(key, "'" + c.find(key)->text + "' is not a price per kg, per volume or per area",
+           "write it like \"20 $/kg\", \"43.7 $/L\" or \"1.38 $/m^2\"");
+  }
+  cost.source = required_text(c, {"source"}, "\"doi:10....\"");
+  cost.estimate = c.boolean({"estimate"}, "true").value_or(false);
+  cost.note = c.text({"note"}, "\"why it is an estimate\"").value_or("");
+  return cost;
+}
+
+/// Where an error of materials::validate belongs: at its key when the file has it, else at the
+/// nearest section above it that the file has.
+core::SourceLocation where_of(const InputReader& root, const std::string& key_path) {
+  KeyPath key;
+  try {
+    key = core::parse_key_path(key_path);
+  } catch (const core::InputError&) {
+    return root.where();
+  }
+  while (!key.empty() && !root.has(key)) key.pop_back();
+  return root.where(key);
+}
+
+Material read_material(const InputReader& root) {
+  root.refuse_unknown(known_keys());
+  Material result;
+  result.name = required_text(root, {"name"}, "\"NCM811\"");
+  const std::string class_name = required_text(root, {"class"}, "\"cathode_active\"");
+  result.material_class = root.located(
+      {"class"}, [&] { return materials::material_class_from_string(class_name, "class"); });
+  result.formula = root.text({"formula"}, "\"LiNi0.8Mn0.1Co0.1O2\"").value_or("");
+  result.description = root.text({"description"}, "\"...\"").value_or("");
+  result.aliases = root.text_list({"aliases"}, "[\"NMC811\"]").value_or(std::vector<std::string>{});
+  for (const auto& descriptor : materials::property_descriptors()) {
+    if (const auto section = root.optional_section({std::string(descriptor.key)})) {
+      result.*descriptor.member = read_property(*section, descriptor);
+    }
+  }
+  if (const auto section = root.optional_section({"cost"})) result.cost = read_cost(*section);
+  try {
+    materials::validate(result);
+  } catch (const core::InputError& error) {
+    throw error.at(where_of(root, error.key_path()));
+  }
+  return result;
+}
 
 nlohmann::json provenance(const std::string& source, bool estimate, const std::string& note) {
   nlohmann::json json{{"source", source}, {"estimate", estimate}};
@@ -357,26 +273,17 @@ fs::path default_materials_dir() {
 }
 
 Material load_material_file(const fs::path& file) {
-  toml::table root;
-  try {
-    root = toml::parse_file(file.string());
-  } catch (const toml::parse_error& error) {
-    const auto& begin = error.source().begin;
-    throw core::InputError(
-        "TOML syntax error: " + std::string(error.description()), {},
-        "fix the syntax (strings in double quotes, tables as [name])",
-        {file.string(), static_cast<int>(begin.line), static_cast<int>(begin.column)});
-  }
-  const FileReader reader(file);
-  Material material = reader.material(root);
+  const core::InputTree tree = read_input_file(file);
+  const InputReader root(tree);
+  Material material = read_material(root);
   // The folder names the class; a file in the wrong folder is almost always a copy-paste slip.
   const std::string folder = file.parent_path().filename().string();
   for (const auto c : materials::all_material_classes()) {
     if (folder == materials::to_string(c) && c != material.material_class) {
-      throw core::InputError(fmt::format("class '{}' does not match the folder '{}'",
-                                         materials::to_string(material.material_class), folder),
-                             "class", "move the file or correct the class",
-                             reader.where(root.get("class")->source()));
+      root.fail({"class"},
+                fmt::format("class '{}' does not match the folder '{}'",
+                            materials::to_string(material.material_class), folder),
+                "move the file or correct the class");
     }
   }
   return material;

@@ -1,20 +1,16 @@
-// Reader of a [microstructure] recipe section (TOML) into microstructure::GenerationSpec. Private
-// to io: toml++ types never leave src/io. Keys and units: docs/input_reference.md.
+// Reader of a [microstructure] recipe section into microstructure::GenerationSpec, over a
+// core::InputReader so that any input format that becomes an InputTree can hold a recipe. Private
+// to io. Keys and units: docs/input_reference.md.
 #pragma once
 
+#include "cathodelab/core/input_reader.hpp"
 #include "cathodelab/microstructure/generation_spec.hpp"
-
-#include <toml++/toml.h>
-
-#include <string>
 
 namespace cathodelab::io::detail {
 
-/// Reads `section` (the contents of [microstructure]) into a validated GenerationSpec. `file` and
-/// node positions go into InputErrors; `key_prefix` is the section's key path ("microstructure").
-/// Unknown keys are refused with a did-you-mean.
-[[nodiscard]] microstructure::GenerationSpec read_generation_spec(
-    const toml::table& section, const std::string& file,
-    const std::string& key_prefix = "microstructure");
+/// Reads `section` (the [microstructure] section of an input tree) into a validated
+/// GenerationSpec. Errors name the key under the section's path with its file:line:column; unknown
+/// keys are refused with a did-you-mean.
+[[nodiscard]] microstructure::GenerationSpec read_generation_spec(const core::InputReader& section);
 
 }  // namespace cathodelab::io::detail

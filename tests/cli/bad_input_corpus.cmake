@@ -129,23 +129,23 @@ endforeach()
 
 # ---- build: recipes and flags
 foreach(_case
-    "tilt_spread_nan|:25:19: key 'microstructure\\.phases\\.VGCF\\.tilt_spread_deg': must be a finite number, got nan"
+    "tilt_spread_nan|:25:19: key 'microstructure\\.phases\\.VGCF\\.tilt_spread_deg': must be finite, got nan"
     "tilt_spread_negative|: key 'microstructure\\.phases\\.VGCF\\.tilt_spread_deg': tilt spread -5 deg is not a finite angle >= 0"
-    "spread_inf|:17:10: key 'microstructure\\.phases\\.NCM811\\.spread': must be a finite number, got inf"
-    "volume_fraction_nan|:15:19: key 'microstructure\\.phases\\.NCM811\\.volume_fraction': must be a finite number, got nan"
+    "spread_inf|:17:10: key 'microstructure\\.phases\\.NCM811\\.spread': must be finite, got inf"
+    "volume_fraction_nan|:15:19: key 'microstructure\\.phases\\.NCM811\\.volume_fraction': must be finite, got nan"
     "overlap_too_large|: key 'microstructure\\.phases\\.NCM811\\.overlap': allowed overlap 0\\.95 is outside"
     "min_above_max_diameter|: key 'microstructure\\.phases\\.NCM811\\.min_diameter': min_diameter 4 um is not below max_diameter 2 um"
-    "max_sweeps_not_integer|:9:14: key 'microstructure\\.packing\\.max_sweeps': max_sweeps must be a whole number"
+    "max_sweeps_not_integer|:9:14: key 'microstructure\\.packing\\.max_sweeps': must be an integer from 0 to 2147483647"
     "packing_tolerance_zero|: key 'microstructure\\.packing\\.tolerance': tolerance 0 is not a positive finite number"
     "grid_too_large|: key 'microstructure\\.voxel_size': the grid would have 4e\\+15 voxels \\(limit 1e\\+12\\) and need about .* GB"
     "out_of_memory|: key 'microstructure\\.domain': generating the microstructure needs [0-9.]+ GB of memory"
     "domain_below_two_voxels|: key 'microstructure\\.thickness': thickness is less than two voxels"
     "unknown_shape|:14:9: key 'microstructure\\.phases\\.NCM811\\.shape': unknown shape 'cube'"
-    "no_microstructure|: key 'microstructure': .* has no \\[microstructure\\] section"
-    "seed_negative|:3:8: key 'microstructure\\.seed': seed must be a non-negative integer"
+    "no_microstructure|: key 'microstructure': missing section; add a \\[microstructure\\] section"
+    "seed_negative|:3:8: key 'microstructure\\.seed': must be an integer from 0 to [0-9]+, got -3"
     "fractions_over_one|: key 'microstructure\\.phases': volume fractions add up to 1\\.0200 > 1"
-    "voxel_size_no_unit|:6:14: key 'microstructure\\.voxel_size': expected a length with its unit"
-    "label_gap|:12: key 'microstructure\\.phases\\.NCM811\\.label': phase 'NCM811' asks for label 5")
+    "voxel_size_no_unit|:6:14: key 'microstructure\\.voxel_size': must be a value with its unit"
+    "label_gap|:14:9: key 'microstructure\\.phases\\.NCM811\\.label': phase 'NCM811' asks for label 5")
   string(REPLACE "|" ";" _parts "${_case}")
   list(GET _parts 0 _name)
   list(GET _parts 1 _regex)
