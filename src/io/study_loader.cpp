@@ -244,7 +244,11 @@ std::shared_ptr<study::MaterialTable> read_materials(InputTree& tree, const fs::
                                                      const LoadStudyOptions& options) {
   const fs::path library_dir = options.materials_dir.value_or(default_materials_dir());
   auto table = std::make_shared<study::MaterialTable>();
-  add_library(*table, load_material_library(library_dir), library_dir.string());
+  if (options.library) {
+    add_library(*table, *options.library, library_dir.string());
+  } else {
+    add_library(*table, load_material_library(library_dir), library_dir.string());
+  }
   const core::InputReader root(tree);
   const auto section = root.optional_section({"materials"});
   if (!section) return table;

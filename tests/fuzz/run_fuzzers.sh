@@ -15,7 +15,7 @@ build="${FUZZ_BUILD_DIR:-$root/build/fuzz}"
 seconds="${1:-60}"
 shift || true
 all=(fuzz_units fuzz_expression fuzz_experiment fuzz_npy fuzz_tiff fuzz_raw fuzz_cell_toml fuzz_cell_bpx
-  fuzz_recipe)
+  fuzz_recipe fuzz_study)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 

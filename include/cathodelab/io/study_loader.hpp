@@ -6,10 +6,12 @@
 // FILE:LINE:COL: key 'a.b': problem; fix (misspelt keys and unknown materials get a did-you-mean).
 #pragma once
 
+#include "cathodelab/materials/material_library.hpp"
 #include "cathodelab/study/design.hpp"
 #include "cathodelab/study/study_spec.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,6 +20,9 @@ namespace cathodelab::io {
 struct LoadStudyOptions {
   /// The material library folder; default io::default_materials_dir().
   std::optional<std::filesystem::path> materials_dir;
+  /// A library already read from `materials_dir` (load_material_library), reused instead of
+  /// reading the folder again (many studies in one process, e.g. a sweep driver or a fuzz run).
+  std::shared_ptr<const materials::MaterialLibrary> library;
 };
 
 /// Reads, validates (every design of the sweep) and resolves materials. Throws core::InputError.
