@@ -2,6 +2,8 @@
 // position, sections, arrays of tables in order, and unknown-key checks with did-you-mean.
 #include "cathodelab/core/input_reader.hpp"
 
+#include "support/input_error_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,15 +27,6 @@ InputValue number_at(double x, int line, InputValue::Kind kind = InputValue::Kin
                                              : std::to_string(x);
   v.where = {"in.toml", line, 1};
   return v;
-}
-
-std::string message_of(const auto& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 InputTree cathode_tree() {
@@ -61,25 +54,28 @@ TEST(InputReader, ConvertsAQuantityToSi) {
 TEST(InputReader, WordsEachMistakeOneWayWithKeyAndPosition) {
   const InputTree tree = cathode_tree();
   const InputReader cathode(tree, {"cathode"});
-  EXPECT_EQ(message_of([&] { (void)cathode.quantity({"bare"}, dim::length, "\"80 um\""); }),
-            "in.toml:5:1: key 'cathode.bare': must be a value with its unit; write e.g. bare = "
-            "\"80 um\"");
-  EXPECT_EQ(message_of([&] { (void)cathode.require({"area"}, "\"1 cm^2\""); }),
+  EXPECT_EQ(
+      test::input_error_text([&] { (void)cathode.quantity({"bare"}, dim::length, "\"80 um\""); }),
+      "in.toml:5:1: key 'cathode.bare': must be a value with its unit; write e.g. bare = "
+      "\"80 um\"");
+  EXPECT_EQ(test::input_error_text([&] { (void)cathode.require({"area"}, "\"1 cm^2\""); }),
             "in.toml:3:1: key 'cathode.area': missing value; add e.g. area = \"1 cm^2\"");
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               (void)cathode.number({"bad"}, "0.2");
             }).find("key 'cathode.bad': must be finite, got nan"),
             std::string::npos);
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               (void)cathode.integer({"count"}, "3", 1, 5);
             }).find("must be an integer from 1 to 5, got 7"),
             std::string::npos);
-  EXPECT_NE(message_of([&] { (void)cathode.text({"porosity"}, "\"x\""); }).find("must be a string"),
+  EXPECT_NE(test::input_error_text([&] {
+              (void)cathode.text({"porosity"}, "\"x\"");
+            }).find("must be a string"),
             std::string::npos);
   // A units error from the parser lands at the key's position.
   InputTree wrong;
   wrong[{"thickness"}] = text_at("80 V", 12, 5);
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               (void)InputReader(wrong).quantity({"thickness"}, dim::length, "1 um");
             }).find("in.toml:12:5: key 'thickness'"),
             std::string::npos);
@@ -88,15 +84,15 @@ TEST(InputReader, WordsEachMistakeOneWayWithKeyAndPosition) {
 TEST(InputReader, TellsASectionFromAValue) {
   const InputTree tree = cathode_tree();
   const InputReader root(tree);
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               (void)root.require({"cathode"}, "1");
             }).find("'cathode' is a section, not a value"),
             std::string::npos);
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               (void)root.section({"cathode", "thickness"});
             }).find("'thickness' is a value, not a section"),
             std::string::npos);
-  EXPECT_NE(message_of([&] { (void)root.section({"anode"}); }).find("missing section"),
+  EXPECT_NE(test::input_error_text([&] { (void)root.section({"anode"}); }).find("missing section"),
             std::string::npos);
   EXPECT_TRUE(root.has_section({"cathode"}));
   EXPECT_FALSE(root.has_section({"cathode", "thickness"}));
@@ -117,7 +113,7 @@ TEST(InputReader, ListsChildrenInFileOrderAndElementsByIndex) {
   EXPECT_DOUBLE_EQ(*particles[10].quantity({"radius"}, dim::length, "1 um"), 11e-6);
   EXPECT_TRUE(particles[10].is_element());
   EXPECT_EQ(particles[10].key_text({"radius"}), "particles[10].radius");
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               (void)root.elements({"components"}, "[{}]");
             }).find("must be a list of tables"),
             std::string::npos);
@@ -127,7 +123,7 @@ TEST(InputReader, RefusesUnknownKeysWithTheNearestName) {
   InputTree tree;
   tree[{"cathode", "thicknes"}] = text_at("80 um", 4, 1);
   const InputReader root(tree);
-  EXPECT_EQ(message_of([&] {
+  EXPECT_EQ(test::input_error_text([&] {
               root.refuse_unknown({{"cathode", "thickness"}, {"cathode", "area"}});
             }),
             "in.toml:4:1: key 'cathode.thicknes': unknown key 'thicknes'; did you mean "
@@ -141,13 +137,13 @@ TEST(InputReader, RefusesUnknownKeysWithTheNearestName) {
   // A value where a section belongs, and a section where a value belongs.
   tree.clear();
   tree[{"components"}] = text_at("NCM811", 1);
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               InputReader(tree).refuse_unknown({{"components", "*", "fraction"}});
             }).find("'components' is a section, not a value"),
             std::string::npos);
   tree.clear();
   tree[{"thickness", "value"}] = text_at("80 um", 1);
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(test::input_error_text([&] {
               InputReader(tree).refuse_unknown({{"thickness"}});
             }).find("'thickness' is a value, not a section"),
             std::string::npos);

@@ -6,6 +6,8 @@
 
 #include "cathodelab/core/error.hpp"
 
+#include "support/input_error_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -14,15 +16,6 @@
 
 namespace cathodelab::echem {
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -36,7 +29,7 @@ std::string repeated(const std::string& piece, std::size_t times) {
 }
 
 std::string expression_error(const std::string& text) {
-  return error_of([&] { (void)Expression::parse(text, {"x"}, "positive.ocp"); });
+  return test::input_error_text([&] { (void)Expression::parse(text, {"x"}, "positive.ocp"); });
 }
 
 TEST(ExpressionLimits, DeepNestingIsAnInputErrorNotAStackOverflow) {
@@ -105,19 +98,20 @@ TEST(ExperimentLimits, SixtyThousandCharactersParseInOnePass) {
 TEST(ExperimentLimits, HugeRepeatCountsAreRefusedWithTheLimit) {
   for (const char* text : {"(Rest for 1 s) x 99999999999999999999999999",
                            "(Rest for 1 s) x 100000000", "Rest for 1 s x 100000000 cycles"}) {
-    const std::string message = error_of([&] { (void)parse_experiment(text); });
+    const std::string message = test::input_error_text([&] { (void)parse_experiment(text); });
     EXPECT_TRUE(contains(message, "limit of 1000000 steps")) << message;
     EXPECT_TRUE(contains(message, "key 'experiment'")) << message;
     EXPECT_TRUE(contains(message, "repeat fewer cycles")) << message;
   }
   // The limit is on the expanded total: 3 steps x 400000 and two strings of 600000 each.
-  const std::string three = error_of(
+  const std::string three = test::input_error_text(
       [] { (void)parse_experiment("(Rest for 1 s; Rest for 2 s; Rest for 3 s) x 400000"); });
   EXPECT_TRUE(contains(three, "3 steps repeated 400000 times")) << three;
   const std::vector<std::string> two{"(Rest for 1 s) x 600000", "(Rest for 1 s) x 600000"};
-  EXPECT_TRUE(contains(error_of([&] { (void)parse_experiment(two); }), "limit of 1000000"));
   EXPECT_TRUE(
-      contains(error_of([] { (void)parse_experiment("(Rest for 1 s) x 0"); }), "at least once"));
+      contains(test::input_error_text([&] { (void)parse_experiment(two); }), "limit of 1000000"));
+  EXPECT_TRUE(contains(test::input_error_text([] { (void)parse_experiment("(Rest for 1 s) x 0"); }),
+                       "at least once"));
 }
 
 TEST(ExperimentLimits, RepeatFormsOfTheOldGrammarStillParse) {

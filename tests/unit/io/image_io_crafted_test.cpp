@@ -4,6 +4,8 @@
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/io/image_io.hpp"
 
+#include "support/input_error_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -39,15 +41,6 @@ void write_file(const fs::path& path, const Bytes& bytes) {
 Bytes read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -111,30 +104,32 @@ TEST(ImageIoCrafted, NpyShapeWhoseProductWrapsIsRefused) {
   // 2^32 * 2^32 * 1 wraps to 0 in 64 bits (times the element size, still 0): the reader once
   // allocated nothing and wrote the declared image into it. The file is ~129 bytes.
   const Bytes bytes = npy(npy_dict("(4294967296, 4294967296, 1)"), Bytes(16, 1));
-  const std::string message = error_of([&] { (void)io::read_npy_values(bytes, "wrap.npy"); });
+  const std::string message =
+      cathodelab::test::input_error_text([&] { (void)io::read_npy_values(bytes, "wrap.npy"); });
   EXPECT_TRUE(contains(message, "'wrap.npy'")) << message;
   EXPECT_TRUE(contains(message, "4294967296x4294967296x1")) << message;
   EXPECT_TRUE(contains(message, "more than any memory")) << message;
   // The same bytes through the file reader give the same refusal, naming the file.
   write_file(scratch("wrap.npy"), bytes);
-  const std::string from_file = error_of([&] { (void)io::read_label_values(scratch("wrap.npy")); });
+  const std::string from_file =
+      cathodelab::test::input_error_text([&] { (void)io::read_label_values(scratch("wrap.npy")); });
   EXPECT_TRUE(contains(from_file, "wrap.npy")) << from_file;
   EXPECT_TRUE(contains(from_file, "more than any memory")) << from_file;
 }
 
 TEST(ImageIoCrafted, NpyShapesThatAreNotNonNegativeIntegersAreRefused) {
-  const std::string negative = error_of(
+  const std::string negative = cathodelab::test::input_error_text(
       [&] { (void)io::read_npy_values(npy(npy_dict("(-1, 4, 1)"), Bytes(4, 0)), "neg.npy"); });
   EXPECT_TRUE(contains(negative, "'neg.npy'")) << negative;
   EXPECT_TRUE(contains(negative, "non-negative")) << negative;
-  const std::string huge = error_of([&] {
+  const std::string huge = cathodelab::test::input_error_text([&] {
     (void)io::read_npy_values(npy(npy_dict("(99999999999999999999999, 1, 1)")), "huge.npy");
   });
   EXPECT_TRUE(contains(huge, "too large")) << huge;
-  const std::string empty =
-      error_of([&] { (void)io::read_npy_values(npy(npy_dict("(0, 4, 4)")), "empty.npy"); });
+  const std::string empty = cathodelab::test::input_error_text(
+      [&] { (void)io::read_npy_values(npy(npy_dict("(0, 4, 4)")), "empty.npy"); });
   EXPECT_TRUE(contains(empty, "empty image")) << empty;
-  const std::string four_d = error_of(
+  const std::string four_d = cathodelab::test::input_error_text(
       [&] { (void)io::read_npy_values(npy(npy_dict("(1, 1, 1, 1)"), Bytes(1, 0)), "4d.npy"); });
   EXPECT_TRUE(contains(four_d, "not 2D or 3D")) << four_d;
 }
@@ -145,14 +140,15 @@ TEST(ImageIoCrafted, DamagedNpyHeadersAreRefusedNotReadPastTheirEnd) {
   for (const std::string header :
        {"{'descr'", "{'descr': '|u1', 'fortran_order': True, 'shape'",
         "{'descr': '|u1', 'fortran_order': True, 'shape': (2, 2", "{'descr': '|u1"}) {
-    const std::string message =
-        error_of([&] { (void)io::read_npy_values(npy(header), "damaged.npy"); });
+    const std::string message = cathodelab::test::input_error_text(
+        [&] { (void)io::read_npy_values(npy(header), "damaged.npy"); });
     EXPECT_TRUE(contains(message, "'damaged.npy' is not a readable .npy file")) << message;
   }
   Bytes long_header = npy(npy_dict("(1, 1, 1)"), Bytes(1, 0));
   long_header[8] = 0xFF;  // declares a 65 KB header in a 70-byte file
   long_header[9] = 0xFF;
-  EXPECT_TRUE(contains(error_of([&] { (void)io::read_npy_values(long_header, "long.npy"); }),
+  EXPECT_TRUE(contains(cathodelab::test::input_error_text(
+                           [&] { (void)io::read_npy_values(long_header, "long.npy"); }),
                        "truncated header"));
 }
 
@@ -161,7 +157,7 @@ TEST(ImageIoCrafted, RawLayoutsWhoseProductWrapsAreRefused) {
   for (const std::array<std::size_t, 3> shape :
        {std::array<std::size_t, 3>{std::size_t{1} << 32, std::size_t{1} << 32, 1},
         std::array<std::size_t, 3>{SIZE_MAX, 2, 1}, std::array<std::size_t, 3>{SIZE_MAX, 1, 1}}) {
-    const std::string message = error_of(
+    const std::string message = cathodelab::test::input_error_text(
         [&] { (void)io::read_raw_values(bytes, {.shape = shape, .dtype = "uint16"}, "wrap.raw"); });
     EXPECT_TRUE(contains(message, "'wrap.raw'")) << message;
     EXPECT_TRUE(contains(message, "more than any memory")) << message;
@@ -186,13 +182,14 @@ TEST(ImageIoCrafted, UncompressedTiffLargerThanItsFileIsRefusedBeforeAllocating)
   // finding the data missing. Both files are ~130 bytes.
   for (const std::uint32_t side : {100000U, 40000U}) {
     const Bytes bytes = tiff(side, side, 1, Bytes(8, 7), 8);
-    const std::string message = error_of([&] { (void)io::read_tiff_values(bytes, "big.tif"); });
+    const std::string message =
+        cathodelab::test::input_error_text([&] { (void)io::read_tiff_values(bytes, "big.tif"); });
     EXPECT_TRUE(contains(message, "'big.tif'")) << message;
     EXPECT_TRUE(contains(message, std::to_string(side) + "x" + std::to_string(side))) << message;
     EXPECT_TRUE(contains(message, "holds 8 bytes")) << message;
   }
   // A strip byte count that lies (claims the full size) is capped by the bytes really there.
-  const std::string lying = error_of([&] {
+  const std::string lying = cathodelab::test::input_error_text([&] {
     (void)io::read_tiff_values(tiff(40000, 40000, 1, Bytes(8, 7), 1600000000U), "l.tif");
   });
   EXPECT_TRUE(contains(lying, "'l.tif'")) << lying;
@@ -205,15 +202,17 @@ TEST(ImageIoCrafted, CompressedTiffLargerThanItsCodecCanExpandIsRefused) {
   for (const auto& [width, height] : {std::pair<std::uint32_t, std::uint32_t>{100000, 100000},
                                       std::pair<std::uint32_t, std::uint32_t>{536870916, 4}}) {
     const Bytes bytes = tiff(width, height, 8, Bytes(8, 7), 8);
-    const std::string message = error_of([&] { (void)io::read_tiff_values(bytes, "deflate.tif"); });
+    const std::string message = cathodelab::test::input_error_text(
+        [&] { (void)io::read_tiff_values(bytes, "deflate.tif"); });
     EXPECT_TRUE(contains(message, "'deflate.tif'")) << message;
     EXPECT_TRUE(contains(message, "8 bytes of compressed data expand to at most")) << message;
   }
   // Within the bound, damaged deflate data stops at the first row it cannot decode.
-  const std::string damaged =
-      error_of([&] { (void)io::read_tiff_values(tiff(64, 64, 8, Bytes(8, 7), 8), "bad.tif"); });
+  const std::string damaged = cathodelab::test::input_error_text(
+      [&] { (void)io::read_tiff_values(tiff(64, 64, 8, Bytes(8, 7), 8), "bad.tif"); });
   EXPECT_TRUE(contains(damaged, "'bad.tif' is truncated or damaged")) << damaged;
-  EXPECT_TRUE(contains(error_of([&] { (void)io::read_tiff_values(Bytes(10, 0), "zero.tif"); }),
+  EXPECT_TRUE(contains(cathodelab::test::input_error_text(
+                           [&] { (void)io::read_tiff_values(Bytes(10, 0), "zero.tif"); }),
                        "cannot read 'zero.tif' as TIFF"));
 }
 

@@ -4,6 +4,8 @@
 #include "cathodelab/core/error.hpp"
 #include "cathodelab/io/microstructure_writer.hpp"
 
+#include "support/input_error_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -64,15 +66,6 @@ void write_npy(const fs::path& path, const std::string& descr, bool fortran,
   out.write(len, 2);
   out << header;
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace
@@ -148,13 +141,15 @@ TEST(ImageIo, RawNeedsMatchingShape) {
   expect_same(
       io::read_label_values(file, {.raw = io::RawLayout{.shape = {7, 5, 4}, .dtype = "uint8"}}),
       labels);
-  const std::string message = error_of([&] {
+  const std::string message = cathodelab::test::input_error_text([&] {
     (void)io::read_label_values(file, {.raw = io::RawLayout{.shape = {7, 5, 5}, .dtype = "uint8"}});
   });
   EXPECT_NE(message.find("has 140 bytes but shape 7x5x5 of uint8 needs 175"), std::string::npos)
       << message;
   EXPECT_NE(message.find("--raw-shape"), std::string::npos) << message;
-  EXPECT_NE(error_of([&] { (void)io::read_label_values(file); }).find("needs its shape"),
+  EXPECT_NE(cathodelab::test::input_error_text([&] {
+              (void)io::read_label_values(file);
+            }).find("needs its shape"),
             std::string::npos);
 }
 
@@ -164,13 +159,15 @@ TEST(ImageIo, TruncatedFilesNameTheFile) {
   const auto size = fs::file_size(scratch("full.npy"));
   fs::copy_file(scratch("full.npy"), scratch("cut.npy"), fs::copy_options::overwrite_existing);
   fs::resize_file(scratch("cut.npy"), size - 10);
-  const std::string npy = error_of([&] { (void)io::read_label_values(scratch("cut.npy")); });
+  const std::string npy =
+      cathodelab::test::input_error_text([&] { (void)io::read_label_values(scratch("cut.npy")); });
   EXPECT_NE(npy.find("cut.npy' is truncated"), std::string::npos) << npy;
 
   io::write_tiff_labels(scratch("full.tif"), labels);
   fs::copy_file(scratch("full.tif"), scratch("cut.tif"), fs::copy_options::overwrite_existing);
   fs::resize_file(scratch("cut.tif"), 40);
-  const std::string tif = error_of([&] { (void)io::read_label_values(scratch("cut.tif")); });
+  const std::string tif =
+      cathodelab::test::input_error_text([&] { (void)io::read_label_values(scratch("cut.tif")); });
   EXPECT_NE(tif.find("cut.tif"), std::string::npos) << tif;
 }
 
@@ -179,7 +176,7 @@ TEST(ImageIo, LabelsMissingFromThePhaseMapAreListed) {
   io::write_tiff_labels(scratch("three.tif"), labels);
   auto phases = three_phases();
   phases.pop_back();
-  const std::string message = error_of([&] {
+  const std::string message = cathodelab::test::input_error_text([&] {
     (void)io::to_microstructure(io::read_label_values(scratch("three.tif")), phases, 1e-6,
                                 "three.tif");
   });
@@ -215,7 +212,7 @@ TEST(ImageIo, CropAndMajorityDownsample) {
   const auto cropped = io::crop_values(values, {.lo = {2, 0, 1}, .hi = {4, 0, 0}});
   ASSERT_EQ(cropped.grid().shape, (std::array<std::size_t, 3>{2, 2, 1}));
   EXPECT_EQ(cropped[0], 3);
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(cathodelab::test::input_error_text([&] {
               (void)io::crop_values(values, {.lo = {0, 0, 0}, .hi = {9, 0, 0}});
             }).find("outside the image"),
             std::string::npos);

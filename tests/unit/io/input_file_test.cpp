@@ -3,6 +3,8 @@
 #include "cathodelab/io/input_file.hpp"
 #include "cathodelab/core/input_reader.hpp"
 
+#include "support/input_error_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -12,15 +14,6 @@ namespace {
 
 using core::InputValue;
 using core::KeyPath;
-
-std::string message_of(const auto& action) {
-  try {
-    action();
-  } catch (const core::InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 TEST(InputFile, TomlKeepsPositionsAndArraysOfTables) {
   const auto tree = parse_toml_input(
@@ -40,12 +33,12 @@ TEST(InputFile, TomlKeepsPositionsAndArraysOfTables) {
 }
 
 TEST(InputFile, TomlRefusesMixedListsAndNamesTheKeyOfASyntaxError) {
-  EXPECT_NE(message_of([] {
+  EXPECT_NE(test::input_error_text([] {
               (void)parse_toml_input("a = [1, \"x\"]\n", "f.toml");
             }).find("f.toml:1:5: key 'a': a list must hold only strings"),
             std::string::npos);
   const std::string syntax =
-      message_of([] { (void)parse_toml_input("x = 1\nbad = \n", "f.toml"); });
+      test::input_error_text([] { (void)parse_toml_input("x = 1\nbad = \n", "f.toml"); });
   EXPECT_NE(syntax.find("f.toml:2:"), std::string::npos) << syntax;
   EXPECT_NE(syntax.find("key 'bad'"), std::string::npos) << syntax;
 }
@@ -66,23 +59,26 @@ TEST(InputFile, JsonKeepsTheOrderAndPositionOfEachKey) {
 }
 
 TEST(InputFile, JsonRefusesWhatNoInputHolds) {
-  EXPECT_NE(message_of([] {
+  EXPECT_NE(test::input_error_text([] {
               (void)parse_json_input("{\"a\": null}", "c.json");
             }).find("null is not a value"),
             std::string::npos);
-  EXPECT_NE(message_of([] {
+  EXPECT_NE(test::input_error_text([] {
               (void)parse_json_input("{\"a\": 1e400}", "c.json");
             }).find("c.json:1:7: number 1e400 is out of the range of a double"),
             std::string::npos);
-  EXPECT_NE(
-      message_of([] { (void)parse_json_input("[1, 2]", "c.json"); }).find("must be a JSON object"),
-      std::string::npos);
+  EXPECT_NE(test::input_error_text([] {
+              (void)parse_json_input("[1, 2]", "c.json");
+            }).find("must be a JSON object"),
+            std::string::npos);
   // Deep nesting is an input error, not a stack overflow.
   std::string deep;
   for (int i = 0; i < 5000; ++i) deep += "{\"a\": ";
   deep += "1";
   for (int i = 0; i < 5000; ++i) deep += "}";
-  EXPECT_NE(message_of([&] { (void)parse_json_input(deep, "c.json"); }).find("nested more than"),
+  EXPECT_NE(test::input_error_text([&] {
+              (void)parse_json_input(deep, "c.json");
+            }).find("nested more than"),
             std::string::npos);
 }
 

@@ -3,6 +3,8 @@
 #include "cathodelab/materials/material_library.hpp"
 #include "cathodelab/core/error.hpp"
 
+#include "support/input_error_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -34,15 +36,6 @@ m::Material ncm() {
   return material;
 }
 
-std::string message_of(auto&& action) {
-  try {
-    action();
-  } catch (const cl::InputError& error) {
-    return error.what();
-  }
-  return "no error";
-}
-
 }  // namespace
 
 TEST(MaterialLibrary, FindsByNameAndAliasIgnoringCase) {
@@ -58,7 +51,8 @@ TEST(MaterialLibrary, FindsByNameAndAliasIgnoringCase) {
 TEST(MaterialLibrary, UnknownNameSuggestsNearest) {
   m::MaterialLibrary library;
   library.add(ncm());
-  const std::string message = message_of([&] { (void)library.find("NCM812", "cathode.active"); });
+  const std::string message =
+      cathodelab::test::input_error_text([&] { (void)library.find("NCM812", "cathode.active"); });
   EXPECT_NE(message.find("key 'cathode.active': unknown material 'NCM812'"), std::string::npos)
       << message;
   EXPECT_NE(message.find("did you mean 'NCM811'"), std::string::npos) << message;
@@ -91,12 +85,14 @@ TEST(Material, ValueAtConditionsAndMissingProperty) {
   EXPECT_DOUBLE_EQ(material.value("ionic_conductivity"), 1e-4);
   EXPECT_NEAR(material.value(&m::Material::open_circuit_potential, {.stoichiometry = 0.5}), 3.97,
               1e-12);
-  const std::string missing = message_of([&] { (void)material.value(&m::Material::hardness); });
+  const std::string missing =
+      cathodelab::test::input_error_text([&] { (void)material.value(&m::Material::hardness); });
   EXPECT_NE(missing.find("material 'NCM811' has no hardness"), std::string::npos) << missing;
-  const std::string out = message_of(
+  const std::string out = cathodelab::test::input_error_text(
       [&] { (void)material.value(&m::Material::open_circuit_potential, {.stoichiometry = 0.1}); });
   EXPECT_NE(out.find("NCM811 open_circuit_potential"), std::string::npos) << out;
-  const std::string typo = message_of([&] { (void)material.value("densty"); });
+  const std::string typo =
+      cathodelab::test::input_error_text([&] { (void)material.value("densty"); });
   EXPECT_NE(typo.find("did you mean 'density'"), std::string::npos) << typo;
 }
 
@@ -111,7 +107,7 @@ TEST(Validate, RefusesNonMonotoneOcp) {
   auto material = ncm();
   material.open_circuit_potential =
       sourced(m::PropertyModel::table({.x = {0.2, 0.5, 0.7, 0.9}, .y = {4.3, 3.9, 3.95, 3.6}}));
-  const std::string message = message_of([&] { m::validate(material); });
+  const std::string message = cathodelab::test::input_error_text([&] { m::validate(material); });
   EXPECT_NE(message.find("not strictly monotone"), std::string::npos) << message;
   EXPECT_NE(message.find("open_circuit_potential"), std::string::npos) << message;
 }
@@ -119,23 +115,27 @@ TEST(Validate, RefusesNonMonotoneOcp) {
 TEST(Validate, RefusesMissingSourceUnexplainedEstimateAndOutOfRange) {
   auto no_source = ncm();
   no_source.density->source = " ";
-  EXPECT_NE(message_of([&] { m::validate(no_source); }).find("density has no source"),
+  EXPECT_NE(cathodelab::test::input_error_text([&] {
+              m::validate(no_source);
+            }).find("density has no source"),
             std::string::npos);
   auto no_note = ncm();
   no_note.density->estimate = true;
-  EXPECT_NE(message_of([&] { m::validate(no_note); }).find("estimate without a note"),
+  EXPECT_NE(cathodelab::test::input_error_text([&] {
+              m::validate(no_note);
+            }).find("estimate without a note"),
             std::string::npos);
   auto heavy = ncm();
   heavy.density = sourced(m::PropertyModel::constant(4.75e6));  // a g/cm^3 vs kg/m^3 mix-up
-  const std::string message = message_of([&] { m::validate(heavy); });
+  const std::string message = cathodelab::test::input_error_text([&] { m::validate(heavy); });
   EXPECT_NE(message.find("outside the physical range"), std::string::npos) << message;
   EXPECT_NE(message.find("g/cm^3"), std::string::npos) << message;
 }
 
 TEST(MaterialClass, ParsesNamesAndSuggests) {
   EXPECT_EQ(m::material_class_from_string("coating"), m::MaterialClass::coating);
-  const std::string message =
-      message_of([] { (void)m::material_class_from_string("cathod_active"); });
+  const std::string message = cathodelab::test::input_error_text(
+      [] { (void)m::material_class_from_string("cathod_active"); });
   EXPECT_NE(message.find("did you mean 'cathode_active'"), std::string::npos) << message;
   for (const auto c : m::all_material_classes()) {
     EXPECT_EQ(m::material_class_from_string(m::to_string(c)), c);
