@@ -346,22 +346,22 @@ std::string point_rows_csv(const std::vector<study::Design>& designs,
     std::vector<std::string> row{std::to_string(point)};
     std::string ids;
     std::size_t computed = 0;
-    study::DesignStatus status = study::DesignStatus::ok;
+    bool all_ok = true;
     std::string reason;
     for (const std::size_t i : members) {
       ids += (ids.empty() ? "" : " ") + designs[i].id;
       const auto& r = results.at(i);
       if (r.status != study::DesignStatus::failed) ++computed;
       if (r.status != study::DesignStatus::ok) {
-        status = status == study::DesignStatus::failed || r.status == study::DesignStatus::failed
-                     ? study::DesignStatus::failed
-                     : study::DesignStatus::partial;
+        all_ok = false;
         reason += (reason.empty() ? "" : " | ") +
                   fmt::format("replicate {}: {}", designs[i].replicate, r.reason);
       }
     }
-    if (computed > 0 && status == study::DesignStatus::failed)
-      status = study::DesignStatus::partial;
+    // A point is ok when every replicate is, failed when none computed, partial otherwise.
+    const study::DesignStatus status = all_ok          ? study::DesignStatus::ok
+                                       : computed == 0 ? study::DesignStatus::failed
+                                                       : study::DesignStatus::partial;
     row.push_back(ids);
     row.push_back(std::to_string(computed));
     for (const auto& key : swept_keys) row.push_back(swept_value(designs[members.front()], key));

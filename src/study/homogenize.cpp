@@ -50,6 +50,20 @@ double property_or_zero(const materials::Material& material,
                      material.name);
 }
 
+namespace {
+
+/// Why a cathode that the cell model can represent delivers nothing, or "" when it can.
+std::string blocked_reason(double utilizable, double sigma_ion, double sigma_el,
+                           double active_area) {
+  if (!(utilizable > 0.0)) return "no active material is reachable by both ions and electrons";
+  if (!(sigma_ion > 0.0)) return "the cathode has no ion-conducting phase";
+  if (!(sigma_el > 0.0)) return "the cathode has no electron-conducting phase";
+  if (!(active_area > 0.0)) return "the active material has no active interface area";
+  return {};
+}
+
+}  // namespace
+
 HomogenizedCell homogenize(const HomogenizationInput& in) {
   require_positive(in.cathode_thickness, "cathode thickness", "cathode.thickness");
   require_positive(in.active_particle_radius, "active particle diameter", "cathode.components");
@@ -150,18 +164,10 @@ HomogenizedCell homogenize(const HomogenizationInput& in) {
   out.texts["Source of effective electronic conductivity"] = electronic_source;
   out.texts["Source of active area per volume"] = area_source;
   out.texts["Source of utilizable fraction"] = utilizable_source;
-  std::string blocked;
-  if (!out.unsupported_reason.empty())
-    blocked.clear();
-  else if (!(utilizable > 0.0))
-    blocked = "no active material is reachable by both ions and electrons";
-  else if (!(sigma_ion > 0.0))
-    blocked = "the cathode has no ion-conducting phase";
-  else if (!(sigma_el > 0.0))
-    blocked = "the cathode has no electron-conducting phase";
-  else if (!(active_area > 0.0))
-    blocked = "the active material has no active interface area";
-  out.blocked_reason = blocked;
+  // An unsupported cathode has no cell answer at all, so it is never also "blocked".
+  if (out.unsupported_reason.empty()) {
+    out.blocked_reason = blocked_reason(utilizable, sigma_ion, sigma_el, active_area);
+  }
 
   double ion_fraction = 0.0;
   for (const auto& phase : in.phases) {
