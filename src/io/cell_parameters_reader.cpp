@@ -48,11 +48,12 @@ double checked_transport_factor(const InputReader& r, const KeyPath& key, double
 /// The table { x = [...], y = [...] } of the section `f`; its errors stand at x.
 MonotoneTable table_of(const InputReader& f) {
   const std::string example = "[0.1, 0.5, 0.9]";
-  auto xs = f.number_list({"x"}, example);
-  auto ys = f.number_list({"y"}, example);
-  if (!xs) f.fail({"x"}, "missing value", "add e.g. x = " + example);
-  if (!ys) f.fail({"y"}, "missing value", "add e.g. y = " + example);
-  return f.located({"x"}, [&] { return MonotoneTable(*xs, *ys, f.key_text({"x"})); });
+  (void)f.require({"x"}, example);
+  (void)f.require({"y"}, example);
+  auto xs = *f.number_list({"x"}, example);
+  auto ys = *f.number_list({"y"}, example);
+  return f.located({"x"},
+                   [&] { return MonotoneTable(std::move(xs), std::move(ys), f.key_text({"x"})); });
 }
 
 // ---------------------------------------------------------------- TOML

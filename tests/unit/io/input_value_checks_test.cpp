@@ -173,6 +173,14 @@ TEST(BpxValues, ErrorsCarryTheLineAndColumnOfTheirKey) {
   EXPECT_EQ(missing.where().column, first_column);
 }
 
+TEST(BpxValues, KeyPathsKeepTheSchemaNamesEvenWithDotsInThem) {
+  const auto e = bpx_error(edited(bpx_text, "\"Reaction rate constant [mol.m-2.s-1]\": ",
+                                  "\"Reaction rate constant [mol.m-2.s-1]\": \"fast\", \"_\": "));
+  EXPECT_EQ(e.key_path(),
+            "Parameterisation.Negative electrode.Reaction rate constant [mol.m-2.s-1]");
+  EXPECT_EQ(e.problem(), "must be a number");
+}
+
 TEST(CellParameterFormats, TheSameMistakeIsWordedAlikeInTomlAndBpx) {
   struct Mistake {
     std::string what, toml_from, toml_to, bpx_from, bpx_to;
