@@ -92,12 +92,12 @@ foreach(_case
     "porosity_nan|:22:12: key 'positive\\.porosity': must be finite, got nan"
     "syntax_error|:23:[0-9]+: key 'radius': TOML syntax error"
     "misspelt_key|:22:11: key 'positive\\.porosty': unknown key 'porosty'; did you mean 'porosity'"
-    "thickness_no_unit|:21:13: key 'positive\\.thickness': number '60' without a unit"
+    "thickness_no_unit|:21:13: key 'positive\\.thickness': must be a value with its unit. write e\\.g\\. thickness = \"60 um\""
     "unknown_unit|:21:13: key 'positive\\.thickness': unknown unit 'furlong'"
-    "missing_positive|:[0-9]+:[0-9]+: key 'positive': missing table"
-    "unknown_electrolyte_model|:8:9: key 'electrolyte\\.model': unknown electrolyte model 'binery'; did you mean 'binary'"
-    "ocp_increasing|:30:7: key 'positive\\.material\\.ocp': the OCP table must decrease"
-    "ocp_table_nan|:30:[0-9]+: key 'positive\\.material\\.ocp\\.y': table entries must be finite, got nan"
+    "missing_positive|:[0-9]+:[0-9]+: key 'positive': missing section. add a \\[positive\\] section"
+    "unknown_electrolyte_model|:8:9: key 'electrolyte\\.model': unknown value 'binery'; did you mean 'binary'"
+    "ocp_increasing|:30:13: key 'positive\\.material\\.ocp': the OCP table must decrease"
+    "ocp_table_nan|:30:[0-9]+: key 'positive\\.material\\.ocp\\.y': list entries must be finite, got nan"
     "voltage_limits_swapped|: key 'lower_voltage_limit': lower voltage limit must be below the upper one"
     "fractions_over_one|: key 'positive': active volume fraction 0\\.7 plus porosity 0\\.4 exceeds 1"
     "initial_stoichiometry_outside|: key 'positive\\.initial_stoichiometry': initial stoichiometry 0\\.1 lies outside")
@@ -112,14 +112,14 @@ endforeach()
 foreach(_case
     "number_overflow|:47:21: number 1e400 is out of the range of a double"
     "syntax_error|:20:[0-9]+: JSON syntax error: syntax error while parsing object key"
-    "transport_efficiency_zero|: key 'Parameterisation\\.Separator\\.Transport efficiency': must lie in \\(0, 1\\], got 0"
-    "transport_efficiency_above_one|: key 'Parameterisation\\.Negative electrode\\.Transport efficiency': must lie in \\(0, 1\\], got 1\\.7"
-    "title_not_string|: key 'Header\\.Title': must be a string"
-    "table_not_numbers|: key 'Parameterisation\\.Positive electrode\\.OCP \\[V\\]\\.x': must be an array of numbers"
-    "area_string|: key 'Parameterisation\\.Cell\\.Electrode area \\[m2\\]': must be a number"
-    "missing_porosity|: key 'Parameterisation\\.Positive electrode\\.Porosity': missing value"
+    "transport_efficiency_zero|:65:4: key 'Parameterisation\\.Separator\\.Transport efficiency': must lie in \\(0, 1\\], got 0"
+    "transport_efficiency_above_one|:37:4: key 'Parameterisation\\.Negative electrode\\.Transport efficiency': must lie in \\(0, 1\\], got 1\\.7"
+    "title_not_string|:4:3: key 'Header\\.Title': must be a string. write \"Title\""
+    "table_not_numbers|:50:5: key 'Parameterisation\\.Positive electrode\\.OCP \\[V\\]\\.x': a list must hold only strings, only numbers or only tables"
+    "area_string|:16:4: key 'Parameterisation\\.Cell\\.Electrode area \\[m2\\]': must be a number. write \"Electrode area \\[m2\\]\": <number>"
+    "missing_porosity|:46:4: key 'Parameterisation\\.Positive electrode\\.Porosity': missing value. add \"Porosity\": <number>"
     "porosity_above_one|: key 'separator\\.porosity': must lie in \\(0, 1\\], got 1\\.2"
-    "no_parameterisation|: key 'Parameterisation': not a BPX file")
+    "no_parameterisation|:1:2: key 'Parameterisation': not a BPX file")
   string(REPLACE "|" ";" _parts "${_case}")
   list(GET _parts 0 _name)
   list(GET _parts 1 _regex)

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace cathodelab::io {
 namespace {
@@ -145,6 +146,62 @@ TEST(BpxValues, TransportEfficiencyOutsideUnitIntervalAndWrongTypesNameTheKey) {
         "cell.json");
   });
   EXPECT_EQ(title.key_path(), "Header.Title");
+}
+
+core::InputError bpx_error(const std::string& text) {
+  return error_of([&] { return parse_cell_parameters_bpx(text, "cell.json"); });
+}
+
+TEST(BpxValues, ErrorsCarryTheLineAndColumnOfTheirKey) {
+  // A wrong value stands at its key; a missing one at the object it belongs in.
+  const std::string text = edited(bpx_text, "\"Porosity\": 0.385", "\"Porosity\": \"0.385\"");
+  const auto e = bpx_error(text);
+  EXPECT_EQ(e.key_path(), "Parameterisation.Positive electrode.Porosity");
+  const auto [line, column] = position_of(text, "\"Porosity\": \"0.385\"");
+  EXPECT_EQ(e.where().file, "cell.json");
+  EXPECT_EQ(e.where().line, line);
+  EXPECT_EQ(e.where().column, column);
+
+  const std::string without = edited(bpx_text, "\"Porosity\": 0.385,", "");
+  const auto missing = bpx_error(without);
+  EXPECT_EQ(missing.key_path(), "Parameterisation.Positive electrode.Porosity");
+  EXPECT_EQ(missing.problem(), "missing value");
+  const auto section = without.find("\"Positive electrode\"");
+  const auto [first_line, first_column] =
+      position_of(without, without.substr(without.find('"', without.find('{', section))));
+  EXPECT_EQ(missing.where().line, first_line);
+  EXPECT_EQ(missing.where().column, first_column);
+}
+
+TEST(BpxValues, KeyPathsKeepTheSchemaNamesEvenWithDotsInThem) {
+  const auto e = bpx_error(edited(bpx_text, "\"Reaction rate constant [mol.m-2.s-1]\": ",
+                                  "\"Reaction rate constant [mol.m-2.s-1]\": \"fast\", \"_\": "));
+  EXPECT_EQ(e.key_path(),
+            "Parameterisation.Negative electrode.Reaction rate constant [mol.m-2.s-1]");
+  EXPECT_EQ(e.problem(), "must be a number");
+}
+
+TEST(CellParameterFormats, TheSameMistakeIsWordedAlikeInTomlAndBpx) {
+  struct Mistake {
+    std::string what, toml_from, toml_to, bpx_from, bpx_to;
+  };
+  const std::vector<Mistake> mistakes{
+      {"missing", "porosity = 0.4\n", "", "\"Porosity\": 0.385,", ""},
+      {"not a number", "porosity = 0.4", "porosity = true", "\"Porosity\": 0.385",
+       "\"Porosity\": true"},
+      {"transport factor 0", "electronic_conductivity = \"1 S/m\"\n",
+       "electronic_conductivity = \"1 S/m\"\nionic_transport_factor = 0\n",
+       "\"Transport efficiency\": 0.2389", "\"Transport efficiency\": 0"},
+      {"mixed list", "y = [4.3, 3.9, 3.5]", "y = [4.3, \"a\", 3.5]", "\"Porosity\": 0.385",
+       "\"Porosity\": [0.385, \"a\"]"}};
+  for (const auto& m : mistakes) {
+    const auto toml = cell_error(edited(cell_text, m.toml_from, m.toml_to));
+    const auto bpx = bpx_error(edited(bpx_text, m.bpx_from, m.bpx_to));
+    EXPECT_EQ(toml.problem(), bpx.problem())
+        << m.what << ": " << toml.what() << " | " << bpx.what();
+    EXPECT_GT(toml.where().line, 0) << m.what;
+    EXPECT_GT(bpx.where().line, 0) << m.what;
+  }
 }
 
 fs::path recipe_with(const std::string& name, const std::string& from, const std::string& to) {
