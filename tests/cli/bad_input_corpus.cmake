@@ -17,6 +17,8 @@ add_test(NAME cli.bad_input.make_images
 set_tests_properties(cli.bad_input.make_images PROPERTIES LABELS cli
   FIXTURES_SETUP bad_input_images)
 
+include(${PROJECT_SOURCE_DIR}/tests/cmake/split_case.cmake)
+
 # bad_input(NAME REGEX COMMAND_ARGS...): `cathodelab COMMAND_ARGS...` must fail as described above
 # with output matching REGEX.
 function(bad_input name regex)
@@ -101,9 +103,7 @@ foreach(_case
     "voltage_limits_swapped|: key 'lower_voltage_limit': lower voltage limit must be below the upper one"
     "fractions_over_one|: key 'positive': active volume fraction 0\\.7 plus porosity 0\\.4 exceeds 1"
     "initial_stoichiometry_outside|: key 'positive\\.initial_stoichiometry': initial stoichiometry 0\\.1 lies outside")
-  string(REPLACE "|" ";" _parts "${_case}")
-  list(GET _parts 0 _name)
-  list(GET _parts 1 _regex)
+  cathodelab_split_case("${_case}" _name _regex)
   bad_input(cell.file.${_name} "cell_${_name}\\.toml${_regex}"
     cell ${_bad}/cell_${_name}.toml ${_discharge} --out ${_out}/cell)
 endforeach()
@@ -120,9 +120,7 @@ foreach(_case
     "missing_porosity|:46:4: key 'Parameterisation\\.Positive electrode\\.Porosity': missing value. add \"Porosity\": <number>"
     "porosity_above_one|: key 'separator\\.porosity': must lie in \\(0, 1\\], got 1\\.2"
     "no_parameterisation|:1:2: key 'Parameterisation': not a BPX file")
-  string(REPLACE "|" ";" _parts "${_case}")
-  list(GET _parts 0 _name)
-  list(GET _parts 1 _regex)
+  cathodelab_split_case("${_case}" _name _regex)
   bad_input(cell.bpx.${_name} "bpx_${_name}\\.json${_regex}"
     cell ${_bad}/bpx_${_name}.json --experiment "Discharge at 1C until 2.8 V" --out ${_out}/cell)
 endforeach()
@@ -146,9 +144,7 @@ foreach(_case
     "fractions_over_one|: key 'microstructure\\.phases': volume fractions add up to 1\\.0200 > 1"
     "voxel_size_no_unit|:6:14: key 'microstructure\\.voxel_size': must be a value with its unit"
     "label_gap|:14:9: key 'microstructure\\.phases\\.NCM811\\.label': phase 'NCM811' asks for label 5")
-  string(REPLACE "|" ";" _parts "${_case}")
-  list(GET _parts 0 _name)
-  list(GET _parts 1 _regex)
+  cathodelab_split_case("${_case}" _name _regex)
   bad_input(build.recipe.${_name} "recipe_${_name}\\.toml${_regex}"
     build ${_bad}/recipe_${_name}.toml --out ${_out}/build)
 endforeach()
@@ -177,9 +173,7 @@ foreach(_case
     "microstructure_misspelt_key|:30:13: key 'microstructure\\.voxelsize': unknown key 'voxelsize'; did you mean 'voxel_size'"
     "seed_negative|:4:8: key 'study\\.seed':"
     "porosity_nan|:7:12: key 'cathode\\.porosity': must be finite, got nan")
-  string(REPLACE "|" ";" _parts "${_case}")
-  list(GET _parts 0 _name)
-  list(GET _parts 1 _regex)
+  cathodelab_split_case("${_case}" _name _regex)
   bad_input(check.${_name} "study_${_name}\\.toml${_regex}" check ${_bad}/study_${_name}.toml)
 endforeach()
 bad_input(check.missing_file "file not found: .*no_such_study\\.toml" check ${_bad}/no_such_study.toml)

@@ -4,7 +4,7 @@
 # mistake), prints at least one and at most MAX_LINES lines, one of which matches the extended
 # regular expression REGEX, and none of which is raw library or crash text (an internal error,
 # a C++ exception name, a filesystem or JSON library message).
-max_lines=$1 regex=$2
+max_lines=$1 regex=${2//%3B/;}  # a ';' in the regex is passed as %3B (CMake lists split on ';')
 shift 2
 output=$("$@" 2>&1)
 rc=$?
