@@ -79,6 +79,11 @@ clean:
 # FUZZ_SECONDS on its seed corpus; see docs/reliability.md. `make test` runs each for
 # FUZZ_SMOKE_SECONDS.
 FUZZ_SECONDS ?= 60
-.PHONY: fuzz
+.PHONY: fuzz fuzz-long
 fuzz:
 	@JOBS=$(JOBS) bash tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS)
+
+# The long campaign docs/reliability.md records: FUZZ_RUNS executions per target, one after another.
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	@JOBS=$(JOBS) bash tests/fuzz/run_fuzzers.sh --runs $(FUZZ_RUNS)

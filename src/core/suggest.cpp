@@ -43,6 +43,11 @@ std::optional<std::string> nearest(std::string_view word, std::span<const std::s
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& option : options) {
+    // The distance is at least the difference in length: a word far longer than every option
+    // (a garbled value, a pasted line) is then refused without filling an n x m table each time.
+    const std::size_t length_gap =
+        word.size() > option.size() ? word.size() - option.size() : option.size() - word.size();
+    if (length_gap >= best_distance) continue;
     const std::size_t distance = edit_distance(word, option);
     if (distance < best_distance) {
       best_distance = distance;

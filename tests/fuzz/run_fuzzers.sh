@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, AddressSanitizer + UBSan) in build/fuzz and runs each for a
-# fixed time on its seed corpus in tests/fuzz/corpus/<format>/, one process at a time.
+# Builds the libFuzzer targets (clang, AddressSanitizer + UBSan) in build/fuzz and runs each on its
+# seed corpus in tests/fuzz/corpus/<format>/, one process at a time, for a fixed time or a fixed
+# number of executions.
 #
-#   tests/fuzz/run_fuzzers.sh [SECONDS] [TARGET ...]     e.g. tests/fuzz/run_fuzzers.sh 60 fuzz_npy
+#   tests/fuzz/run_fuzzers.sh [SECONDS] [TARGET ...]   e.g. tests/fuzz/run_fuzzers.sh 60 fuzz_npy
+#   tests/fuzz/run_fuzzers.sh --runs N [TARGET ...]   e.g. tests/fuzz/run_fuzzers.sh --runs 10000000
 #
-# SECONDS per target (default 60); TARGETs default to all. New corpus entries go to
-# build/fuzz/corpus/<format>/ (the seeds in the tree stay as committed); a finding is written to
-# build/fuzz/findings/<target>/ and makes the script exit non-zero. Environment: FUZZ_BUILD_DIR
-# (default build/fuzz), JOBS (build parallelism, default 2), CC/CXX (default clang/clang++).
+# SECONDS per target (default 60); with --runs, each target instead runs until it has executed N
+# inputs (libFuzzer -runs, no time limit: the long campaign that docs/reliability.md records).
+# TARGETs default to all. New corpus entries go to build/fuzz/corpus/<format>/ (the seeds in the
+# tree stay as committed); a finding is written to build/fuzz/findings/<target>/ and makes the
+# script exit non-zero. The table gives each target's executions, wall seconds and executions per
+# second. Environment: FUZZ_BUILD_DIR (default build/fuzz), JOBS (build parallelism, default 2),
+# CC/CXX (default clang/clang++).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${FUZZ_BUILD_DIR:-$root/build/fuzz}"
-seconds="${1:-60}"
-shift || true
+limit=(-max_total_time="${1:-60}")
+if [ "${1:-}" = "--runs" ]; then
+  [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] ||
+    { echo "--runs needs a positive number of executions" >&2; exit 2; }
+  limit=(-runs="$2")
+  shift 2
+else
+  shift || true
+fi
 all=(fuzz_units fuzz_expression fuzz_experiment fuzz_npy fuzz_tiff fuzz_raw fuzz_cell_toml fuzz_cell_bpx
   fuzz_recipe fuzz_study)
 targets=("$@")
@@ -28,7 +40,7 @@ cmake --build "$build" -j "${JOBS:-2}" --target "${targets[@]}" > "$build/build.
   { tail -50 "$build/build.log"; exit 1; }
 
 failed=0
-printf '%-18s %12s %10s %s\n' target executions seconds result
+printf '%-18s %12s %10s %10s %s\n' target executions seconds exec/s result
 for target in "${targets[@]}"; do
   format="${target#fuzz_}"
   seeds="$root/tests/fuzz/corpus/$format"
@@ -38,7 +50,8 @@ for target in "${targets[@]}"; do
   log="$build/$target.log"
   # -rss_limit_mb bounds memory per input: an allocation the readers should have refused shows up
   # as an out-of-memory finding instead of slowing the machine down.
-  if "$build/tests/fuzz/$target" "$corpus" "$seeds" -max_total_time="$seconds" -workers=1 \
+  start=$SECONDS
+  if "$build/tests/fuzz/$target" "$corpus" "$seeds" "${limit[@]}" -workers=1 \
       -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="$findings/" \
       > "$log" 2>&1; then
     result=ok
@@ -46,7 +59,10 @@ for target in "${targets[@]}"; do
     result="FINDING (see $log and $findings/)"
     failed=1
   fi
+  elapsed=$((SECONDS - start))
   runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
-  printf '%-18s %12s %10s %s\n' "$target" "${runs:-?}" "$seconds" "$result"
+  rate='?'
+  [ -n "$runs" ] && rate=$((runs / (elapsed > 0 ? elapsed : 1)))
+  printf '%-18s %12s %10s %10s %s\n' "$target" "${runs:-?}" "$elapsed" "$rate" "$result"
 done
 exit "$failed"

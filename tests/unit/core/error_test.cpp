@@ -43,6 +43,17 @@ TEST(Suggest, FindsNearestOption) {
   EXPECT_EQ(cl::edit_distance("abcd", "abdc"), 1U);  // transposition counts once
 }
 
+TEST(Suggest, LengthGapAtTheThresholdStillCounts) {
+  // "abcdefghijklmnop" (16 letters) accepts distances up to max(2, 16/3) = 5. An option 5 letters
+  // shorter is exactly 5 deletions away, so it must still be found; one 6 shorter is too far, and
+  // so is a word thousands of letters long (a garbled value), whose distance is its length gap.
+  const std::vector<std::string> five_shorter{"abcdefghijk"};
+  EXPECT_EQ(cl::nearest("abcdefghijklmnop", five_shorter).value_or(""), "abcdefghijk");
+  const std::vector<std::string> six_shorter{"abcdefghij"};
+  EXPECT_FALSE(cl::nearest("abcdefghijklmnop", six_shorter).has_value());
+  EXPECT_FALSE(cl::nearest(std::string(5000, 'm'), five_shorter).has_value());
+}
+
 TEST(Suggest, ThrowUnknownListsValidValues) {
   const std::vector<std::string> options{"butler-volmer", "linear"};
   try {
