@@ -327,7 +327,7 @@ void run_analyze(const AnalyzeArgs& args) {
   for (const std::string& spec : args.phases) {
     PhaseRole role = PhaseRole::pore;
     io::AnalysisPhase phase = parse_phase(spec, library, conditions, role);
-    if (given.count(phase.label) != 0) {
+    if (given.contains(phase.label)) {
       throw core::InputError("label " + std::to_string(phase.label) + " is given twice", "--phase",
                              "give each label once");
     }
@@ -344,7 +344,7 @@ void run_analyze(const AnalyzeArgs& args) {
   for (const Label l : structure.labels().values()) present[l] = true;
   const auto& build_phases = structure.phases();
   for (std::size_t l = 0; l < 256; ++l) {
-    if (!present[l] || given.count(static_cast<Label>(l)) != 0) continue;
+    if (!present[l] || given.contains(static_cast<Label>(l))) continue;
     // A build folder describes its own phases; take them when not overridden.
     if (l < build_phases.size() && !build_phases[l].material.empty()) {
       PhaseRole role = build_phases[l].role;
@@ -433,7 +433,7 @@ void run_analyze(const AnalyzeArgs& args) {
     }
   }
   if (args.no_transport) {
-    record.warnings.push_back("effective conductivities not computed (--no-transport)");
+    record.warnings.emplace_back("effective conductivities not computed (--no-transport)");
   }
   record.slice_images = io::write_network_slices(args.out, morphology);
   record.provenance = io::collect_provenance(0);

@@ -60,7 +60,7 @@ std::uint64_t parse_seed(const std::string& text, const std::string& flag) {
 }
 
 fs::path prepare_output_folder(const std::string& path, const std::string& flag) {
-  const fs::path dir(path);
+  fs::path dir(path);
   if (path.empty()) {
     throw InputError("the output folder is empty", flag, fmt::format("give e.g. {} results", flag));
   }

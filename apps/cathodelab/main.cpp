@@ -67,7 +67,9 @@ std::optional<std::string> unknown_command_message(int argc, char** argv,
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// The commands run inside the handlers below; what could escape is an allocation failure while the
+// parser is being set up, where terminating is the right answer.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const auto& info = cathodelab::core::build_info();
   CLI::App app{"cathodelab: all-solid-state battery composite cathodes, from recipe to cell"};
   app.set_version_flag("--version", "cathodelab " + info.version + " (" + info.git_sha + ", " +

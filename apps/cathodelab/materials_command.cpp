@@ -84,8 +84,6 @@ std::string describe_model(const materials::PropertyModel& model,
   std::string text;
   switch (model.kind()) {
     case materials::ModelKind::constant:
-      text = shown(model.reference_value());
-      break;
     case materials::ModelKind::arrhenius:
       text = shown(model.reference_value());
       break;

@@ -501,7 +501,8 @@ std::string dimension_name(Dimension dimension) {
   static constexpr std::string_view kBase[] = {"m", "kg", "s", "A", "K", "mol", "$"};
   std::string text;
   for (std::size_t i = 0; i < dimension.exponent.size(); ++i) {
-    const int power = dimension.exponent[i];
+    // A signed exponent stored in int8_t, not a character.
+    const int power = dimension.exponent[i];  // NOLINT(bugprone-signed-char-misuse)
     if (power == 0) continue;
     if (!text.empty()) text += ' ';
     text += kBase[i];

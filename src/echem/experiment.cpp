@@ -199,7 +199,8 @@ class SentenceParser {
     }
     return out;
   }
-  double quantity(const Clause& c, core::Dimension expected, std::string_view example) const {
+  [[nodiscard]] double quantity(const Clause& c, core::Dimension expected,
+                                std::string_view example) const {
     try {
       return core::parse_quantity_as(normalize_units(c.value), expected, "experiment", example);
     } catch (const core::InputError& e) {

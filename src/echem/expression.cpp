@@ -26,7 +26,7 @@ namespace {
 constexpr int kMaxDepth = 256;
 // Each nesting level leaves at most three operands waiting (a sum's, a product's or a function's
 // earlier argument, and a power's base), so this many stack slots always suffice.
-constexpr std::size_t kStackCapacity = 4 * (kMaxDepth + 1);
+constexpr std::size_t kStackCapacity = 4 * (static_cast<std::size_t>(kMaxDepth) + 1);
 // Longest expression text quoted in full in an error message.
 constexpr std::size_t kShownLength = 120;
 
@@ -221,10 +221,11 @@ class Compiler {
     const std::string word(text_.substr(start, pos_ - start));
     skip_space();
     if (pos_ < text_.size() && text_[pos_] == '(') {
-      const auto it = std::find_if(functions.begin(), functions.end(),
-                                   [&](const FunctionInfo& f) { return word == f.name; });
+      const auto* const it = std::find_if(functions.begin(), functions.end(),
+                                          [&](const FunctionInfo& f) { return word == f.name; });
       if (it == functions.end()) {
         std::vector<std::string> names;
+        names.reserve(functions.size());
         for (const auto& f : functions) names.emplace_back(f.name);
         pos_ = start;
         fail(fmt::format("unknown function '{}'", word), core::suggestion_text(word, names));

@@ -19,7 +19,7 @@ double transport_factor(double given, double porosity) {
 
 }  // namespace
 
-P2dModel::P2dModel(const CellParameters& p, const Mesh& mesh) : p_(p) {
+P2dModel::P2dModel(CellParameters p, const Mesh& mesh) : p_(std::move(p)) {
   validate(p_);
   binary_ = p_.electrolyte.model == ElectrolyteModel::binary;
   li_metal_ = p_.negative_model == NegativeElectrodeModel::lithium_metal;

@@ -70,7 +70,7 @@ struct Block {  // a porous electrode
 
 class P2dModel final : public numerics::DaeSystem {
  public:
-  P2dModel(const CellParameters& p, const Mesh& mesh);
+  P2dModel(CellParameters p, const Mesh& mesh);
 
   [[nodiscard]] std::size_t size() const override { return n_; }
   void residual(double t, std::span<const double> y, std::span<const double> yp,

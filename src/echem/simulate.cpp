@@ -161,8 +161,8 @@ class Runner {
     return model_.voltage(y_);
   }
   P2dModel& model() { return model_; }
-  std::span<const double> y() const { return y_; }
-  std::span<const double> yp() const { return yp_; }
+  [[nodiscard]] std::span<const double> y() const { return y_; }
+  [[nodiscard]] std::span<const double> yp() const { return yp_; }
 
  private:
   const CellParameters& p_;
@@ -209,7 +209,7 @@ class Runner {
     return options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed);
   }
 
-  Limits limits_of(const Step& step, double v_now, double nominal) const {
+  [[nodiscard]] Limits limits_of(const Step& step, double v_now, double nominal) const {
     Limits l;
     l.lower_voltage = p_.lower_voltage_limit;
     l.upper_voltage = p_.upper_voltage_limit;

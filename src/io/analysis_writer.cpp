@@ -218,7 +218,7 @@ std::vector<std::string> write_network_slices(const std::filesystem::path& out_d
 std::filesystem::path write_analysis(const std::filesystem::path& out_dir,
                                      const AnalysisRecord& record) {
   CATHODELAB_REQUIRE(record.morphology != nullptr, "analysis record without morphology");
-  const auto json_path = out_dir / "analysis.json";
+  auto json_path = out_dir / "analysis.json";
   write_file_atomically(out_dir / "particles_analysis.csv", particles_to_csv(*record.morphology));
   write_file_atomically(json_path, analysis_to_json(record) + "\n");
   return json_path;

@@ -141,7 +141,7 @@ PropertyModel property_model(const InputReader& p,
   const bool value = p.has({"value"});
   const bool function = p.has({"function"});
   const bool table = p.has({"x"}) || p.has({"values"});
-  const int forms = int{value} + int{function} + int{table};
+  const int forms = (value ? 1 : 0) + (function ? 1 : 0) + (table ? 1 : 0);
   if (forms != 1) {
     p.fail({}, forms == 0 ? "no value given" : "more than one of value, function, table",
            "give exactly one of value = " + example +

@@ -329,9 +329,8 @@ std::string point_rows_csv(const std::vector<study::Design>& designs,
     for (const auto& [name, value] : r.scalars) numeric.insert(name);
   }
   for (const auto& name : result_columns(results)) {
-    if (numeric.count(name) != 0 || std::none_of(results.begin(), results.end(), [&](auto& r) {
-          return r.texts.count(name) != 0;
-        })) {
+    if (numeric.contains(name) || std::none_of(results.begin(), results.end(),
+                                               [&](auto& r) { return r.texts.count(name) != 0; })) {
       columns.push_back(name);
     }
   }

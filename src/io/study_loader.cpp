@@ -201,7 +201,7 @@ void apply_inline_material(study::MaterialTable& table, const core::InputReader&
   }
   keys.refuse_unknown(
       {{"class"}, {"density"}, {"specific_capacity"}, {"average_voltage"}, {"cost"}});
-  bool has_class = table.count(name) != 0;
+  bool has_class = table.contains(name);
   if (const auto text = keys.text({"class"}, "\"solid_electrolyte\"")) {
     const auto c = keys.located({"class"}, [&] {
       return materials::material_class_from_string(*text, keys.key_text({"class"}));

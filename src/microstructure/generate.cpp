@@ -503,7 +503,7 @@ void Generator::place_pores() {
       }
     }
     if (hosts.empty()) {
-      report_.notes.push_back(
+      report_.notes.emplace_back(
           "no active particles to put surface pores on: pores placed at random instead");
     }
   }

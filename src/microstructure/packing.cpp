@@ -214,7 +214,6 @@ PackingResult relax_packing(std::vector<PackingSphere>& spheres, const PackingBo
       for (std::size_t i = 0; i < n; ++i) {
         at_build[i] = spheres[i].centre;
       }
-      rebuild = false;
     }
     double max_excess = 0.0;
 #pragma omp parallel for schedule(dynamic, 256) reduction(max : max_excess) if (n >= kParallelMin)

@@ -68,7 +68,8 @@ class FaceWeigher {
 
   /// Projected area (in units of a voxel face) of the face between voxel (i,j,k) and its neighbour
   /// along `axis`, with regions r (voxel a) and s (neighbour).
-  double weight(std::size_t i, std::size_t j, std::size_t k, int axis, T r, T s) const {
+  [[nodiscard]] double weight(std::size_t i, std::size_t j, std::size_t k, int axis, T r,
+                              T s) const {
     if (options_.estimator == AreaEstimator::face_count) return 1.0;
     const auto& grid = region_.grid();
     const auto& window = windows_[axis];

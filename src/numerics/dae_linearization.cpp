@@ -47,11 +47,11 @@ Linearization linearize(const DaeSystem& system, double t, std::span<const doubl
   return lin;
 }
 
-std::vector<std::complex<double>> frequency_response(const Linearization& lin,
+std::vector<std::complex<double>> frequency_response(const Linearization& linearization,
                                                      std::span<const double> b,
                                                      std::span<const double> c,
-                                                     std::span<const double> omegas) {
-  const auto& p = lin.pattern;
+                                                     std::span<const double> angular_frequencies) {
+  const auto& p = linearization.pattern;
   const int n = static_cast<int>(p.n);
   CATHODELAB_REQUIRE(b.size() == p.n && c.size() == p.n, "b and c need one entry per unknown");
   std::vector<int> ap(p.column_start.begin(), p.column_start.end());
@@ -65,12 +65,12 @@ std::vector<std::complex<double>> frequency_response(const Linearization& lin,
   std::vector<double> values(2 * p.nonzeros());
   std::vector<double> rhs(2 * p.n);
   std::vector<std::complex<double>> out;
-  out.reserve(omegas.size());
+  out.reserve(angular_frequencies.size());
   klu_numeric* numeric = nullptr;
-  for (double w : omegas) {
+  for (double w : angular_frequencies) {
     for (std::size_t k = 0; k < p.nonzeros(); ++k) {
-      values[2 * k] = lin.jacobian[k];
-      values[2 * k + 1] = w * lin.mass[k];
+      values[2 * k] = linearization.jacobian[k];
+      values[2 * k + 1] = w * linearization.mass[k];
     }
     if (numeric == nullptr) {
       numeric = klu_z_factor(ap.data(), ai.data(), values.data(), symbolic, &common);

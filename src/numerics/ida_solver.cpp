@@ -304,6 +304,8 @@ int linear_combination(int count, realtype* c, N_Vector* x, N_Vector z) {
   }
   return 0;
 }
+// The signature is SUNDIALS' nvscaleaddmulti callback, hence the non-const `a`.
+// NOLINTNEXTLINE(readability-non-const-parameter)
 int scale_add_multi(int count, realtype* a, N_Vector x, N_Vector* y, N_Vector* z) {
   const sunindextype n = length(x);
   const double* xd = data(x);
@@ -576,8 +578,8 @@ IdaSolver::IdaSolver(const DaeSystem& system, IdaOptions options)
 }
 
 IdaSolver::~IdaSolver() = default;
-IdaSolver::IdaSolver(IdaSolver&&) noexcept = default;
-IdaSolver& IdaSolver::operator=(IdaSolver&&) noexcept = default;
+IdaSolver::IdaSolver(IdaSolver&& other) noexcept = default;
+IdaSolver& IdaSolver::operator=(IdaSolver&& other) noexcept = default;
 
 void IdaSolver::set_events_enabled(bool enabled) {
   Impl& s = *impl_;

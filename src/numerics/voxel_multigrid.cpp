@@ -982,8 +982,8 @@ struct VoxelMultigrid::Impl {
 VoxelMultigrid::VoxelMultigrid(const VoxelLaplacian& fine, const VoxelMultigridOptions& options)
     : impl_(std::make_unique<Impl>(fine, options)) {}
 VoxelMultigrid::~VoxelMultigrid() = default;
-VoxelMultigrid::VoxelMultigrid(VoxelMultigrid&&) noexcept = default;
-VoxelMultigrid& VoxelMultigrid::operator=(VoxelMultigrid&&) noexcept = default;
+VoxelMultigrid::VoxelMultigrid(VoxelMultigrid&& other) noexcept = default;
+VoxelMultigrid& VoxelMultigrid::operator=(VoxelMultigrid&& other) noexcept = default;
 
 void VoxelMultigrid::apply(std::span<const double> r, std::span<double> z) const {
   CATHODELAB_REQUIRE(r.size() == size() && z.size() == size(), "multigrid sizes");
@@ -1025,10 +1025,10 @@ std::size_t VoxelMultigrid::bytes() const noexcept {
 std::size_t VoxelMultigrid::bytes_for(std::size_t cells) noexcept {
   // 5 floats per coarse cell, coarse cells = cells/8 + cells/64 + ... < cells/7,
   // plus the dense coarsest factor (at most 1000^2 doubles).
-  return cells / 7 * (5 * sizeof(float)) + 1000U * 1000U * sizeof(double);
+  return cells / 7 * (5 * sizeof(float)) + std::size_t{1000} * 1000 * sizeof(double);
 }
 std::size_t VoxelMultigrid::bytes_for_split(std::size_t cells) noexcept {
-  return cells * kSplitBytesPerCell + 1000U * 1000U * sizeof(double);
+  return cells * kSplitBytesPerCell + std::size_t{1000} * 1000 * sizeof(double);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -338,13 +338,11 @@ CellDesign resolve_cell(const InputTree& inputs, const MaterialTable& materials)
     cell.anode.np_ratio = reader.fraction({"anode", "np_ratio"}, 1000.0, "2.0");
   }
 
-  if (reader.find({"current_collectors", "positive", "material"}) ||
-      reader.find({"current_collectors", "positive", "thickness"})) {
+  if (reader.in().has({"current_collectors", "positive"})) {
     cell.positive_collector =
         read_layer(reader, {"current_collectors", "positive"}, "Al", "12 um", false);
   }
-  if (reader.find({"current_collectors", "negative", "material"}) ||
-      reader.find({"current_collectors", "negative", "thickness"})) {
+  if (reader.in().has({"current_collectors", "negative"})) {
     cell.negative_collector =
         read_layer(reader, {"current_collectors", "negative"}, "Cu", "10 um", false);
   }

@@ -44,7 +44,7 @@ void validate(const core::Array3<std::uint8_t>& labels, std::span<const double> 
     if (counts[l] != 0 && l >= sigma.size())
       throw core::InputError(
           fmt::format("{} voxels carry label {}, which has no conductivity (labels 0..{} given)",
-                      counts[l], l, sigma.size() == 0 ? 0 : sigma.size() - 1),
+                      counts[l], l, sigma.empty() ? 0 : sigma.size() - 1),
           fmt::format("sigma_by_label[{}]", l), "give a conductivity for every label in the image");
   }
 }
@@ -113,6 +113,7 @@ void flood(const std::array<std::size_t, 3>& shape, std::vector<std::uint8_t>& m
   while (!frontier.empty()) {
     next.clear();
     for (const std::size_t c : frontier) {
+      // NOLINTNEXTLINE(clang-analyzer-core.DivideZero): a frontier voxel implies nx, ny > 0.
       const std::size_t i = c % nx, j = (c / nx) % ny, k = c / sxy;
       auto visit = [&](std::size_t nb) {
         if (mark[nb] == from) {

@@ -32,7 +32,8 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 mkdir -p "$build"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# -g1 (line tables) keeps file:line in the sanitizer reports at a lower compile cost than -g.
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" \
   -DCMAKE_C_COMPILER="${CC:-clang}" -DCMAKE_CXX_COMPILER="${CXX:-clang++}" \
   -DCATHODELAB_FUZZ=ON -DCATHODELAB_SANITIZE=ON -DCATHODELAB_BUILD_TESTS=OFF \
   > "$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }

@@ -51,8 +51,8 @@ class IdaSolver {
   ~IdaSolver();
   IdaSolver(const IdaSolver&) = delete;
   IdaSolver& operator=(const IdaSolver&) = delete;
-  IdaSolver(IdaSolver&&) noexcept;
-  IdaSolver& operator=(IdaSolver&&) noexcept;
+  IdaSolver(IdaSolver&& other) noexcept;
+  IdaSolver& operator=(IdaSolver&& other) noexcept;
 
   /// Starts (or restarts, after a discontinuity) at t0 with state y0 and derivative guess yp0.
   void reset(double t0, std::span<const double> y0, std::span<const double> yp0);

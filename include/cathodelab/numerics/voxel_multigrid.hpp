@@ -79,8 +79,8 @@ class VoxelMultigrid final : public LinearOperator {
   ~VoxelMultigrid() override;
   VoxelMultigrid(const VoxelMultigrid&) = delete;
   VoxelMultigrid& operator=(const VoxelMultigrid&) = delete;
-  VoxelMultigrid(VoxelMultigrid&&) noexcept;
-  VoxelMultigrid& operator=(VoxelMultigrid&&) noexcept;
+  VoxelMultigrid(VoxelMultigrid&& other) noexcept;
+  VoxelMultigrid& operator=(VoxelMultigrid&& other) noexcept;
 
   /// z = V-cycle(r), double in and out (the LinearOperator contract).
   void apply(std::span<const double> r, std::span<double> z) const override;
